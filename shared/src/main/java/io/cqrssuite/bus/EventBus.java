@@ -1,0 +1,77 @@
+package io.cqrssuite.bus;
+
+import io.cqrssuite.event.DomainEvent;
+import io.cqrssuite.failure.FailureClassifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Delivers a domain event to every handler registered for its type. Handlers come from a compile-time Dagger
+ * multibinding, never from classpath scanning; the type-to-handlers table is computed once per event class.
+ *
+ * <p>All handlers of an event run, in registration order, even when one fails: each outcome is reported, so a
+ * retry knows which handler still owes work (the idempotency store makes re-running the others harmless).
+ */
+@Singleton
+public final class EventBus {
+  private final List<EventHandler<?>> handlers;
+  private final UnhandledEvents unhandled;
+  private final ClassValue<List<EventHandler<?>>> byType =
+      new ClassValue<>() {
+        @Override
+        protected List<EventHandler<?>> computeValue(Class<?> type) {
+          List<EventHandler<?>> matching = new ArrayList<>();
+          for (EventHandler<?> handler : handlers) {
+            if (handler.eventType().isAssignableFrom(type)) {
+              matching.add(handler);
+            }
+          }
+          return List.copyOf(matching);
+        }
+      };
+
+  @Inject
+  public EventBus(Set<EventHandler<?>> handlers, UnhandledEvents unhandled) {
+    this.handlers = List.copyOf(handlers);
+    this.unhandled = unhandled;
+    for (EventHandler<?> handler : this.handlers) {
+      if (handler.eventType() == null) {
+        throw new IllegalArgumentException(handler.name() + " returns no eventType()");
+      }
+    }
+  }
+
+  public DispatchResult dispatch(DomainEvent event) {
+    List<EventHandler<?>> matching = byType.get(event.getClass());
+    if (matching.isEmpty()) {
+      if (unhandled == UnhandledEvents.IGNORE) {
+        return new DispatchResult(event, List.of(), true);
+      }
+      NoHandlerException error = new NoHandlerException(event.getClass());
+      return new DispatchResult(
+          event, List.of(new HandlerOutcome.Failed("EventBus", error, FailureClassifier.classify(error))), false);
+    }
+    List<HandlerOutcome> outcomes = new ArrayList<>(matching.size());
+    for (EventHandler<?> handler : matching) {
+      outcomes.add(invoke(handler, event));
+    }
+    return new DispatchResult(event, outcomes, false);
+  }
+
+  /** Whether any handler takes this event type (for summaries and configuration checks). */
+  public boolean handles(Class<? extends DomainEvent> type) {
+    return !byType.get(type).isEmpty();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static HandlerOutcome invoke(EventHandler handler, DomainEvent event) {
+    try {
+      return new HandlerOutcome.Succeeded(handler.name(), handler.handle(event));
+    } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
+      return new HandlerOutcome.Failed(handler.name(), e, FailureClassifier.classify(e));
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.cqrssuite.entrypoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.Multibinds;
+import io.cqrssuite.aws.AwsClients;
+import io.cqrssuite.aws.AwsSettings;
+import io.cqrssuite.bus.EventHandler;
+import io.cqrssuite.bus.UnhandledEvents;
+import io.cqrssuite.factory.EventJson;
+import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.workflow.TaskCallbacks;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.inject.Singleton;
+import software.amazon.awssdk.services.sfn.SfnClient;
+
+/**
+ * What every function built on the suite needs. A function's component adds this module, binds an
+ * {@link io.cqrssuite.factory.EventFactory} and contributes its handlers with {@code @IntoSet}.
+ *
+ * <p>Environment variables read here: {@code SUITE_UNHANDLED_EVENTS} ({@code fail} | {@code ignore}, default
+ * {@code fail}), {@code SUITE_LOG_LEVEL} or {@code POWERTOOLS_LOG_LEVEL} (default {@code INFO}),
+ * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} for the log's {@code service}, and the AWS
+ * settings of {@link AwsSettings}. SDK clients are built on first use, so a function that never answers a task
+ * token never pays for a Step Functions client at cold start.
+ */
+@Module
+public abstract class SuiteModule {
+  private SuiteModule() {}
+
+  @Multibinds
+  abstract Set<EventHandler<?>> handlers();
+
+  @Provides
+  @Singleton
+  static ObjectMapper mapper() {
+    return EventJson.newMapper();
+  }
+
+  @Provides
+  @Singleton
+  static StructuredLog log(@Environment Map<String, String> env) {
+    String service =
+        env.getOrDefault("POWERTOOLS_SERVICE_NAME", env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "cqrs-suite"));
+    String level = env.getOrDefault("SUITE_LOG_LEVEL", env.getOrDefault("POWERTOOLS_LOG_LEVEL", "INFO"));
+    StructuredLog.Level threshold;
+    try {
+      threshold = StructuredLog.Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("SUITE_LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, found '" + level + "'", e);
+    }
+    return new StructuredLog(service, System.err, threshold);
+  }
+
+  @Provides
+  static UnhandledEvents unhandledEvents(@Environment Map<String, String> env) {
+    return UnhandledEvents.parse(env.get("SUITE_UNHANDLED_EVENTS"));
+  }
+
+  @Provides
+  @Singleton
+  static AwsSettings awsSettings(@Environment Map<String, String> env) {
+    return AwsSettings.fromEnvironment(env);
+  }
+
+  @Provides
+  @Singleton
+  static AwsClients awsClients(AwsSettings settings) {
+    return new AwsClients(settings);
+  }
+
+  @Provides
+  @Singleton
+  static SfnClient stepFunctions(AwsClients clients) {
+    return clients.stepFunctions();
+  }
+
+  @Provides
+  @Singleton
+  static TaskCallbacks taskCallbacks(SfnClient sfn, StructuredLog log) {
+    return new TaskCallbacks(sfn, log);
+  }
+}

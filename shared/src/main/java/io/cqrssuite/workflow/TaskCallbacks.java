@@ -1,0 +1,82 @@
+package io.cqrssuite.workflow;
+
+import io.cqrssuite.logging.StructuredLog;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
+import software.amazon.awssdk.services.sfn.model.SfnException;
+import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
+import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
+
+/**
+ * Answers Step Functions task tokens: success, failure, heartbeat (semantics §6).
+ *
+ * <p>{@code TaskTimedOut}, {@code TaskDoesNotExist} and {@code InvalidToken} are final answers from Step Functions:
+ * the workflow has moved on (timed out, completed earlier, or the token is not one), so they are logged and
+ * count as done: completing a token twice is harmless. Anything else (throttling, 5xx, network) propagates, and
+ * the record carrying the task is retried.
+ */
+public final class TaskCallbacks {
+  private final SfnClient sfn;
+  private final StructuredLog log;
+
+  public TaskCallbacks(SfnClient sfn, StructuredLog log) {
+    this.sfn = sfn;
+    this.log = log;
+  }
+
+  /** Sends the task output (a JSON document). Output above 256 KiB is refused with a task failure instead. */
+  public Completion succeed(String taskToken, String outputJson) {
+    int bytes = outputJson.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > TaskErrors.MAX_OUTPUT_BYTES) {
+      return fail(
+          taskToken,
+          TaskErrors.OUTPUT_TOO_LARGE,
+          "task output of " + bytes + " bytes exceeds SendTaskSuccess's " + TaskErrors.MAX_OUTPUT_BYTES + " bytes");
+    }
+    return call("SendTaskSuccess", taskToken, () -> sfn.sendTaskSuccess(r -> r.taskToken(taskToken).output(outputJson)));
+  }
+
+  public Completion fail(String taskToken, String error, String cause) {
+    String e = truncate(error, TaskErrors.MAX_ERROR);
+    String c = truncate(cause == null ? "" : cause, TaskErrors.MAX_CAUSE);
+    return call("SendTaskFailure", taskToken, () -> sfn.sendTaskFailure(r -> r.taskToken(taskToken).error(e).cause(c)));
+  }
+
+  /** Keeps a long task alive within the state's {@code HeartbeatSeconds}. */
+  public Completion heartbeat(String taskToken) {
+    return call("SendTaskHeartbeat", taskToken, () -> sfn.sendTaskHeartbeat(r -> r.taskToken(taskToken)));
+  }
+
+  /** How a callback ended: delivered, or already final on the Step Functions side. */
+  public enum Completion {
+    DELIVERED,
+    ALREADY_FINAL
+  }
+
+  private Completion call(String action, String token, Runnable request) {
+    try {
+      request.run();
+      return Completion.DELIVERED;
+    } catch (TaskTimedOutException | TaskDoesNotExistException | InvalidTokenException e) {
+      log.warn(
+          "task callback refused as final; not retried",
+          Map.of("action", action, "errorCode", code(e), "tokenSuffix", suffix(token)));
+      return Completion.ALREADY_FINAL;
+    }
+  }
+
+  private static String code(SfnException e) {
+    return e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
+  }
+
+  /** Tokens are credentials of a sort: log only their tail, enough to correlate. */
+  private static String suffix(String token) {
+    return token.length() <= 12 ? token : "..." + token.substring(token.length() - 12);
+  }
+
+  static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
+  }
+}
