@@ -1,0 +1,25 @@
+package io.cqrssuite.functions.eventfactory;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.cqrssuite.entrypoint.Environment;
+import io.cqrssuite.entrypoint.EventEntrypoint;
+import io.cqrssuite.entrypoint.SuiteModule;
+import java.util.Map;
+import javax.inject.Singleton;
+
+/** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
+@Singleton
+@Component(modules = {SuiteModule.class, CatalogModule.class})
+public interface EventFactoryComponent {
+  EventEntrypoint entrypoint();
+
+  @Component.Factory
+  interface Factory {
+    EventFactoryComponent create(@BindsInstance @Environment Map<String, String> environment);
+  }
+
+  static EventFactoryComponent create(Map<String, String> environment) {
+    return DaggerEventFactoryComponent.factory().create(environment);
+  }
+}

@@ -1,0 +1,53 @@
+package io.cqrssuite.functions.eventfactory;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.entrypoint.EventEntrypoint;
+import io.cqrssuite.entrypoint.InvocationOutcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code EventFactoryFunction}: the one Lambda entrypoint for S3, SQS, SNS, EventBridge, DynamoDB streams and Step
+ * Functions tasks. A stream handler, so the raw event reaches the suite's own parser untouched (no reflective
+ * POJO binding), and the response is written exactly as AWS defines it.
+ *
+ * <p>The object graph is built once per container, in the constructor Lambda calls at init.
+ */
+public final class EventFactoryHandler implements RequestStreamHandler {
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
+  private final EventEntrypoint entrypoint;
+  private final ObjectMapper mapper = new ObjectMapper();
+
+  public EventFactoryHandler() {
+    this(System.getenv());
+  }
+
+  /** For an in-process invoke with a given environment (the template's variables plus overrides). */
+  public EventFactoryHandler(Map<String, String> environment) {
+    this.entrypoint = EventFactoryComponent.create(environment).entrypoint();
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    InvocationOutcome outcome = entrypoint.handle(input);
+    if (outcome.failed()) {
+      // Rethrown as it is, so Lambda's errorType is the real exception class a Step Functions Retry/Catch matches.
+      throw EventFactoryHandler.<RuntimeException>sneaky(outcome.error());
+    }
+    if (outcome.response() == null) {
+      output.write(NULL);
+    } else {
+      mapper.writeValue(output, outcome.response());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T sneaky(Throwable error) throws T {
+    throw (T) error;
+  }
+}

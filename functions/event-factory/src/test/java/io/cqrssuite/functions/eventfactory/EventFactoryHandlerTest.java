@@ -1,0 +1,100 @@
+package io.cqrssuite.functions.eventfactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.entrypoint.DeliveryFailedException;
+import io.cqrssuite.event.InvalidEventException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployed handler end to end on the sample events: raw bytes in, the AWS-defined response out, with the
+ * example application's routing and handlers.
+ */
+class EventFactoryHandlerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final EventFactoryHandler handler =
+      new EventFactoryHandler(Map.of("AWS_REGION", "us-east-1", "SUITE_LOG_LEVEL", "ERROR"));
+
+  private static byte[] sample(String name) throws Exception {
+    Path path = Path.of("..", "..", "events", name);
+    assertThat(path).as("sample event %s", name).isRegularFile();
+    return Files.readAllBytes(path);
+  }
+
+  private JsonNode invoke(String name) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(sample(name)), out, null);
+    return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void sqsBatchOfGoodOrdersReportsNoFailures() throws Exception {
+    assertThat(invoke("sqs/standard-batch.json").path("batchItemFailures")).isEmpty();
+  }
+
+  @Test
+  void sqsBatchWithOneTruncatedBodyReportsOnlyThatMessage() throws Exception {
+    JsonNode raw = JSON.readTree(sample("bad/sqs-mixed-bad-record.json"));
+    String badId = raw.path("Records").get(1).path("messageId").asText();
+    JsonNode failures = invoke("bad/sqs-mixed-bad-record.json").path("batchItemFailures");
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0).path("itemIdentifier").asText()).isEqualTo(badId);
+  }
+
+  @Test
+  void streamBatchWithMissingVersionReportsItsSequenceNumber() throws Exception {
+    JsonNode raw = JSON.readTree(sample("bad/dynamodb-missing-version.json"));
+    String firstSequence = raw.path("Records").get(0).path("dynamodb").path("SequenceNumber").asText();
+    JsonNode failures = invoke("bad/dynamodb-missing-version.json").path("batchItemFailures");
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0).path("itemIdentifier").asText()).isEqualTo(firstSequence);
+  }
+
+  @Test
+  void productStreamChangesAllSucceed() throws Exception {
+    assertThat(invoke("dynamodb/product-command-changes.json").path("batchItemFailures")).isEmpty();
+    assertThat(invoke("dynamodb/ttl-removal.json").path("batchItemFailures")).isEmpty();
+  }
+
+  @Test
+  void asynchronousSourcesReturnNullOnSuccess() throws Exception {
+    for (String name :
+        new String[] {"s3/object-created-batch.json", "sns/notification.json", "eventbridge/custom.json", "eventbridge/scheduled.json"}) {
+      assertThat(invoke(name).isNull()).as(name).isTrue();
+    }
+  }
+
+  @Test
+  void taskWithoutTokenReturnsTheHandlersResult() throws Exception {
+    JsonNode output = invoke("stepfunctions/task-without-token.json");
+    assertThat(output.path("chunkIndex").asInt()).isZero();
+    assertThat(output.path("lines").asLong()).isEqualTo(500);
+  }
+
+  @Test
+  void unknownSourceFailsTheInvocationWithItsReason() {
+    assertThatThrownBy(() -> invoke("bad/unknown-source.json"))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("unknown event source");
+  }
+
+  @Test
+  void anS3ImportOfANonCsvFailsTheAsynchronousInvocation() throws Exception {
+    String event =
+        new String(sample("s3/object-created-batch.json"), StandardCharsets.UTF_8)
+            .replace("imports/csv/products+2026-11.csv", "imports/csv/products.xlsx");
+    assertThatThrownBy(
+            () -> handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null))
+        .isInstanceOf(DeliveryFailedException.class)
+        .hasMessageContaining("not a CSV file: imports/csv/products.xlsx");
+  }
+}

@@ -1,0 +1,41 @@
+package io.cqrssuite.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * The stand-ins a local invoke starts for AWS services that have no server on this machine, unless the caller
+ * configured an endpoint or asked for AWS ({@code --aws}). Today: the Step Functions callback recorder. Local
+ * credentials are set only when none are configured, since the stand-ins do not check signatures.
+ */
+final class LocalBackends implements AutoCloseable {
+  private final StepFunctionsCallbackRecorder stepFunctions;
+
+  private LocalBackends(StepFunctionsCallbackRecorder stepFunctions) {
+    this.stepFunctions = stepFunctions;
+  }
+
+  static LocalBackends start(Map<String, String> environment, boolean useAws, PrintStream echo) throws IOException {
+    if (useAws) {
+      return new LocalBackends(null);
+    }
+    StepFunctionsCallbackRecorder recorder = null;
+    if (!environment.containsKey("AWS_ENDPOINT_URL_SFN") && !environment.containsKey("AWS_ENDPOINT_URL")) {
+      recorder = StepFunctionsCallbackRecorder.start(echo);
+      environment.put("AWS_ENDPOINT_URL_SFN", recorder.endpoint());
+    }
+    if (!environment.containsKey("AWS_ACCESS_KEY_ID") && System.getProperty("aws.accessKeyId") == null) {
+      System.setProperty("aws.accessKeyId", "local");
+      System.setProperty("aws.secretAccessKey", "local");
+    }
+    return new LocalBackends(recorder);
+  }
+
+  @Override
+  public void close() {
+    if (stepFunctions != null) {
+      stepFunctions.close();
+    }
+  }
+}

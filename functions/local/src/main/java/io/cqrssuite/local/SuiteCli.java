@@ -1,0 +1,163 @@
+package io.cqrssuite.local;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java side of {@code ./suite}: {@code invoke} and {@code run}. Exit codes: 0 done, 1 the function failed (its
+ * error is on stdout as Lambda's error JSON) or a run found unexpected results, 2 it could not run at all (the
+ * reason is one line on stderr).
+ */
+public final class SuiteCli {
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: ./suite <command> [options]",
+          "",
+          "commands:",
+          "  invoke <LogicalId> <event-file> [--env-vars file.json] [--template template.yaml] [--aws]",
+          "        Run one function of template.yaml in-process on one event, like `sam local invoke <LogicalId> -e <file>`",
+          "        without Docker. stdout: the handler's JSON response (or null), or Lambda's error JSON with exit 1.",
+          "        The function's environment and timeout come from the template; --env-vars overrides them (SAM's",
+          "        format: {\"Parameters\": {...}, \"<LogicalId>\": {\"VAR\": \"value\"}}). AWS_REGION, AWS credentials and",
+          "        AWS_ENDPOINT_URL[_<SERVICE>] from your shell pass through. Without an SFN endpoint, task-token",
+          "        callbacks go to a local Step Functions callback recorder that prints them on stderr; --aws turns",
+          "        the local stand-ins off and uses your AWS account.",
+          "  run   Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
+          "        events/bad/ must be rejected with a reason. Last line: one JSON object. Exit 1 on an unexpected result.",
+          "  test  Install what the tests need and run them (the README's test command).",
+          "",
+          "exit codes: 0 ok, 1 the function failed / unexpected results, 2 could not run (reason on stderr)");
+
+  private SuiteCli() {}
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(args, System.out, System.err, System.getenv());
+    } catch (UsageException e) {
+      System.err.println("suite: " + e.getMessage());
+      code = 2;
+    }
+    System.out.flush();
+    System.exit(code);
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> processEnv) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    Path root = Path.of(processEnv.getOrDefault("SUITE_ROOT", "."));
+    try {
+      switch (args[0]) {
+        case "invoke":
+          return invoke(args, root, out, err, processEnv);
+        case "run":
+          return runEvents(args, root, out, err, processEnv);
+        default:
+          throw new UsageException("unknown command '" + args[0] + "'; see ./suite --help");
+      }
+    } catch (IOException | ReflectiveOperationException | IllegalArgumentException e) {
+      throw new UsageException(e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' '));
+    }
+  }
+
+  private static int invoke(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+      throws IOException, ReflectiveOperationException {
+    List<String> positional = new ArrayList<>();
+    Path template = root.resolve("template.yaml");
+    Path envVars = null;
+    boolean aws = false;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--env-vars", "-n" -> envVars = Path.of(value(args, ++i, "--env-vars"));
+        case "--template", "-t" -> template = Path.of(value(args, ++i, "--template"));
+        case "--aws" -> aws = true;
+        case "--event", "-e" -> positional.add(value(args, ++i, "--event"));
+        default -> {
+          if (args[i].startsWith("-")) {
+            throw new UsageException("unknown option '" + args[i] + "' for invoke");
+          }
+          positional.add(args[i]);
+        }
+      }
+    }
+    if (positional.size() != 2) {
+      throw new UsageException("usage: ./suite invoke <LogicalId> <event-file> [--env-vars file.json]");
+    }
+    Path eventFile = Path.of(positional.get(1));
+    if (!Files.isRegularFile(eventFile)) {
+      throw new UsageException("event file not found: " + eventFile);
+    }
+    if (!Files.isRegularFile(template)) {
+      throw new UsageException("template not found: " + template);
+    }
+    InvokeEnvironment.EnvVarsFile overrides =
+        envVars == null ? InvokeEnvironment.EnvVarsFile.none() : InvokeEnvironment.EnvVarsFile.read(envVars);
+    List<String> unresolved = new ArrayList<>();
+    FunctionSpec function = SamTemplate.load(template).function(positional.get(0), overrides.parameters(), unresolved);
+    Map<String, String> environment = new HashMap<>(InvokeEnvironment.build(function, processEnv, overrides));
+    for (String name : unresolved) {
+      if (!environment.containsKey(name)) {
+        err.println("suite: " + name + " refers to a deployed resource and is left unset (set it with --env-vars)");
+      }
+    }
+    try (LocalBackends backends = LocalBackends.start(environment, aws, err)) {
+      RequestStreamHandler handler = LocalInvoker.instantiate(function, environment);
+      LocalInvoker.Result result = LocalInvoker.invoke(handler, function, Files.readAllBytes(eventFile));
+      out.println(result.json());
+      return result.exitCode();
+    }
+  }
+
+  private static int runEvents(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+      throws IOException {
+    Path events = root.resolve("events");
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--events")) {
+        events = Path.of(value(args, ++i, "--events"));
+      } else {
+        throw new UsageException("unknown option '" + args[i] + "' for run");
+      }
+    }
+    if (!Files.isDirectory(events)) {
+      throw new UsageException("events directory not found: " + events);
+    }
+    Path template = root.resolve("template.yaml");
+    Map<String, String> environment;
+    if (Files.isRegularFile(template)) {
+      FunctionSpec function = SamTemplate.load(template).function("EventFactoryFunction", Map.of(), new ArrayList<>());
+      environment = new HashMap<>(InvokeEnvironment.build(function, processEnv, InvokeEnvironment.EnvVarsFile.none()));
+    } else {
+      environment = new HashMap<>();
+    }
+    environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
+      return EventsRun.run(events, environment, out);
+    }
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** Bad arguments or a missing file: exit 2 with a one-line reason. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}
