@@ -82,7 +82,7 @@ public final class EventEntrypoint {
       }
       if (failure != null) {
         failures.put(record.record().index(), failure);
-        logFailure(batch.source(), record);
+        logFailure(batch.source(), record, failure);
       }
     }
     return shape(batch.source(), result, failures);
@@ -191,14 +191,15 @@ public final class EventEntrypoint {
     return response;
   }
 
-  private void logFailure(EventSource source, RecordResult record) {
+  private void logFailure(EventSource source, RecordResult record, Throwable failure) {
     Map<String, Object> fields = new HashMap<>();
     fields.put("source", source.name());
     fields.put("itemIdentifier", record.record().itemIdentifier());
     fields.put("recordIndex", record.record().index());
     fields.put("status", record.status().name());
     fields.put("failureKind", record.failureKind() == null ? null : record.failureKind().name());
-    fields.put("reason", record.reason());
+    fields.put("errorType", failure.getClass().getName());
+    fields.put("reason", String.valueOf(failure.getMessage()));
     log.warn("record failed", fields);
   }
 

@@ -50,6 +50,11 @@ public final class SamTemplate {
     return new SamTemplate(path, root);
   }
 
+  /** The whole template, short-form tags in their long form. */
+  public JsonNode root() {
+    return root;
+  }
+
   /** The logical IDs of every {@code AWS::Serverless::Function}, in template order. */
   public List<String> functionIds() {
     List<String> ids = new ArrayList<>();
