@@ -77,12 +77,20 @@ public final class EventEntrypoint {
     Map<Integer, Throwable> failures = new LinkedHashMap<>();
     for (RecordResult record : result.records()) {
       Throwable failure = record.succeeded() ? null : record.failure();
-      if (record.record().taskToken() != null) {
-        failure = answerTask(record);
+      if (failure != null) {
+        logFailure(batch.source(), record, failure);
+      }
+      // A record held back behind an earlier failure of its FIFO group was not attempted: it is redelivered, in
+      // order, rather than answered now.
+      if (record.record().taskToken() != null && record.status() != RecordResult.Status.NOT_ATTEMPTED) {
+        Throwable callbackFailure = answerTask(record);
+        if (callbackFailure != null && failure == null) {
+          logFailure(batch.source(), record, callbackFailure);
+        }
+        failure = callbackFailure;
       }
       if (failure != null) {
         failures.put(record.record().index(), failure);
-        logFailure(batch.source(), record, failure);
       }
     }
     return shape(batch.source(), result, failures);
@@ -99,16 +107,51 @@ public final class EventEntrypoint {
         callbacks.get().succeed(token, mapper.writeValueAsString(taskOutput(record)));
       } else {
         String error = record.failureKind() == FailureKind.PERMANENT ? TaskErrors.PERMANENT : TaskErrors.TRANSIENT;
-        ObjectNode cause = mapper.createObjectNode();
-        cause.put("errorType", record.failure().getClass().getName());
-        cause.put("errorMessage", String.valueOf(record.failure().getMessage()));
-        callbacks.get().fail(token, error, mapper.writeValueAsString(cause));
+        callbacks.get().fail(token, error, causeJson(record.failure()));
       }
       return null;
     } catch (Exception e) {
       log.warn("task callback failed; the record stays failed", Map.of("errorType", e.getClass().getSimpleName(), "errorMessage", String.valueOf(e.getMessage())));
       return e;
     }
+  }
+
+  /**
+   * {@code {"errorType", "errorMessage"}} within SendTaskFailure's cause limit. The message is shortened before it is
+   * serialised (to the longest prefix that fits, escaping included): cutting the serialised text instead would leave
+   * a Catch with JSON that does not parse.
+   */
+  private String causeJson(Throwable failure) throws com.fasterxml.jackson.core.JsonProcessingException {
+    String type = failure.getClass().getName();
+    String message = String.valueOf(failure.getMessage());
+    String json = causeJson(type, message);
+    if (json.length() <= TaskErrors.MAX_CAUSE) {
+      return json;
+    }
+    int fits = 0;
+    int tooLong = message.length();
+    while (tooLong - fits > 1) {
+      int mid = (fits + tooLong) >>> 1;
+      if (causeJson(type, shortened(message, mid)).length() <= TaskErrors.MAX_CAUSE) {
+        fits = mid;
+      } else {
+        tooLong = mid;
+      }
+    }
+    return causeJson(type, shortened(message, fits));
+  }
+
+  private String causeJson(String type, String message) throws com.fasterxml.jackson.core.JsonProcessingException {
+    ObjectNode cause = mapper.createObjectNode();
+    cause.put("errorType", type);
+    cause.put("errorMessage", message);
+    return mapper.writeValueAsString(cause);
+  }
+
+  /** The first {@code length} characters and "...", never splitting a surrogate pair. */
+  private static String shortened(String message, int length) {
+    int end = length > 0 && Character.isHighSurrogate(message.charAt(length - 1)) ? length - 1 : length;
+    return message.substring(0, end) + "...";
   }
 
   /** One handler's result as-is; several handlers' results keyed by handler name; none as {@code {}}. */
@@ -163,7 +206,12 @@ public final class EventEntrypoint {
           if (!task.succeeded()) {
             return new InvocationOutcome(source, result, null, task.failure());
           }
-          return new InvocationOutcome(source, result, taskOutput(task), null);
+          try {
+            return new InvocationOutcome(source, result, taskOutput(task), null);
+          } catch (IllegalArgumentException e) {
+            // A result Jackson cannot write is the handler's fault, reported like any handler failure.
+            return new InvocationOutcome(source, result, null, e);
+          }
         }
       default:
         {

@@ -21,7 +21,9 @@ import io.cqrssuite.event.SnsMessageEvent;
 import io.cqrssuite.event.SqsMessageEvent;
 import io.cqrssuite.event.TaskEvent;
 import java.math.BigDecimal;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,11 +111,42 @@ final class DeliveryParser {
     return "Delete Marker Created".equals(deletion) ? "ObjectRemoved:DeleteMarkerCreated" : "ObjectRemoved:Delete";
   }
 
-  private static String decodeKey(String encoded, String where) {
+  /**
+   * S3's form encoding: {@code +} is a space, {@code %XX} a byte, bytes are UTF-8. Decoded strictly: a bad escape or
+   * bytes that are not UTF-8 reject the record, where {@code URLDecoder} would substitute U+FFFD and the handler
+   * would then look for an object that does not exist.
+   */
+  static String decodeKey(String encoded, String where) {
+    if (encoded.indexOf('%') < 0 && encoded.indexOf('+') < 0) {
+      return encoded;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(encoded.length() * 4);
+    for (int i = 0; i < encoded.length(); i++) {
+      char c = encoded.charAt(i);
+      if (c == '+') {
+        bytes.put((byte) ' ');
+      } else if (c == '%') {
+        int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+        int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new InvalidEventException(where, "bad percent-escape at character " + i + " of the key");
+        }
+        bytes.put((byte) (hi << 4 | lo));
+        i += 2;
+      } else {
+        bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    bytes.flip();
     try {
-      return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidEventException(where, "not a valid URL-encoded key: " + e.getMessage(), e);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(bytes)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException(where, "the decoded key is not valid UTF-8", e);
     }
   }
 

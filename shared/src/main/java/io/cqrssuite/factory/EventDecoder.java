@@ -178,7 +178,8 @@ public final class EventDecoder {
     if (source == EventSource.DYNAMODB_STREAM) {
       return STREAM_ORDER;
     }
-    if (source == EventSource.SQS) {
+    // Only FIFO queues order by group: a standard queue may carry MessageGroupId too (fair queues), without order.
+    if (source == EventSource.SQS && record.path("eventSourceARN").asText("").endsWith(".fifo")) {
       JsonNode group = record.path("attributes").get("MessageGroupId");
       return group != null && group.isTextual() ? "group:" + group.textValue() : null;
     }

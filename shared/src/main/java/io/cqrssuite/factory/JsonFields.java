@@ -62,7 +62,7 @@ final class JsonFields {
     if (value.isIntegralNumber() && value.canConvertToLong()) {
       return value.longValue();
     }
-    if (value.isNumber() && value.canConvertToExactIntegral()) {
+    if (value.isNumber() && value.canConvertToExactIntegral() && value.canConvertToLong()) {
       return value.longValue();
     }
     throw new InvalidEventException(where + "." + field, "must be an integer, found " + value);

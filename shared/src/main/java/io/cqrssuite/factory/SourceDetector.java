@@ -24,7 +24,17 @@ public final class SourceDetector {
       if (!records.isArray() || records.isEmpty()) {
         throw new InvalidEventException("Records", "must be a non-empty array");
       }
-      return recordSource(records.get(0), "Records[0]");
+      // The first record that names a known source decides; records that do not are rejected one by one later,
+      // so one damaged record does not fail the whole delivery.
+      InvalidEventException first = null;
+      for (int i = 0; i < records.size(); i++) {
+        try {
+          return recordSource(records.get(i), "Records[" + i + "]");
+        } catch (InvalidEventException e) {
+          first = first == null ? e : first;
+        }
+      }
+      throw first;
     }
     if (root.hasNonNull("detail-type") && root.hasNonNull("source") && root.has("detail")) {
       return EventSource.EVENT_BRIDGE;

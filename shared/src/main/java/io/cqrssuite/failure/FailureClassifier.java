@@ -1,5 +1,9 @@
 package io.cqrssuite.failure;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 /**
  * Decides whether a throwable is {@link FailureKind#PERMANENT} or {@link FailureKind#TRANSIENT}.
  *
@@ -11,15 +15,15 @@ public final class FailureClassifier {
   private FailureClassifier() {}
 
   public static FailureKind classify(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
+    // Throwable.getCause() never returns the throwable itself, but a longer cycle (a -> b -> a) is legal: stop at
+    // the first throwable seen twice.
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
       if (t instanceof PermanentException) {
         return FailureKind.PERMANENT;
       }
       if (t instanceof TransientException) {
         return FailureKind.TRANSIENT;
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return FailureKind.TRANSIENT;

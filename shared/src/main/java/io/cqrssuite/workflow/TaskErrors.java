@@ -15,7 +15,7 @@ public final class TaskErrors {
   /** {@code SendTaskFailure} limits (semantics §6). */
   static final int MAX_ERROR = 256;
 
-  static final int MAX_CAUSE = 32_768;
+  public static final int MAX_CAUSE = 32_768;
   /** {@code SendTaskSuccess} output limit: 256 KiB of UTF-8. */
   static final int MAX_OUTPUT_BYTES = 256 * 1024;
 
