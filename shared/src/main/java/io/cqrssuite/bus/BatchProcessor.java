@@ -7,12 +7,17 @@ import io.cqrssuite.failure.FailureClassifier;
 import io.cqrssuite.failure.FailureKind;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.inject.Inject;
 
 /**
  * Dispatches every record of a delivery and collects one {@link RecordResult} per record.
+ *
+ * <p>Batch handlers ({@link BatchEventHandler}, the version-guarded bulk targets) run first, over every event of
+ * their type in the delivery; then each record's events go to the per-event handlers in delivered order.
  *
  * <p>Records are independent unless they share an ordering key (an SQS FIFO message group, a DynamoDB stream
  * batch): after one of those fails, the later records of that key are not attempted and are reported failed, so a
@@ -20,18 +25,25 @@ import javax.inject.Inject;
  */
 public final class BatchProcessor {
   private final EventBus bus;
+  private final List<BatchEventHandler<?>> batchHandlers;
+
+  public BatchProcessor(EventBus bus) {
+    this(bus, Set.of());
+  }
 
   @Inject
-  public BatchProcessor(EventBus bus) {
+  public BatchProcessor(EventBus bus, Set<BatchEventHandler<?>> batchHandlers) {
     this.bus = bus;
+    this.batchHandlers = List.copyOf(batchHandlers);
   }
 
   public BatchResult process(InboundBatch batch) {
+    Map<DomainEvent, List<HandlerOutcome>> batchOutcomes = runBatchHandlers(batch);
     List<RecordResult> results = new ArrayList<>(batch.records().size());
     Map<String, RecordResult> failedKeys = new HashMap<>();
     for (InboundRecord record : batch.records()) {
       RecordResult earlier = record.orderingKey() == null ? null : failedKeys.get(record.orderingKey());
-      RecordResult result = earlier != null ? notAttempted(record, earlier) : process(record);
+      RecordResult result = earlier != null ? notAttempted(record, earlier) : process(record, batchOutcomes);
       if (!result.succeeded() && record.orderingKey() != null) {
         failedKeys.putIfAbsent(record.orderingKey(), result);
       }
@@ -40,7 +52,55 @@ public final class BatchProcessor {
     return new BatchResult(batch.source(), results);
   }
 
-  private RecordResult process(InboundRecord record) {
+  /**
+   * Runs every batch handler over all events of its type in the delivery (rejected records excepted), and files
+   * each outcome under its event. Keyed by identity: two records may carry equal events (a duplicate delivery).
+   */
+  private Map<DomainEvent, List<HandlerOutcome>> runBatchHandlers(InboundBatch batch) {
+    Map<DomainEvent, List<HandlerOutcome>> outcomes = new IdentityHashMap<>();
+    for (BatchEventHandler<?> handler : batchHandlers) {
+      List<DomainEvent> taken = new ArrayList<>();
+      for (InboundRecord record : batch.records()) {
+        for (DomainEvent event : record.events()) {
+          if (handler.eventType().isInstance(event)) {
+            taken.add(event);
+          }
+        }
+      }
+      if (taken.isEmpty()) {
+        continue;
+      }
+      List<HandlerOutcome> results = invoke(handler, taken);
+      for (int i = 0; i < taken.size(); i++) {
+        HandlerOutcome outcome = results.get(i);
+        if (outcome != null) {
+          outcomes.computeIfAbsent(taken.get(i), e -> new ArrayList<>(1)).add(outcome);
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<HandlerOutcome> invoke(BatchEventHandler handler, List<DomainEvent> events) {
+    List<HandlerOutcome> results;
+    try {
+      results = handler.handleBatch(events);
+      if (results == null || results.size() != events.size()) {
+        throw new IllegalStateException(
+            handler.name() + " returned " + (results == null ? "null" : results.size() + " outcomes") + " for " + events.size() + " events");
+      }
+    } catch (RuntimeException | StackOverflowError | LinkageError e) {
+      HandlerOutcome failed = new HandlerOutcome.Failed(handler.name(), e, FailureClassifier.classify(e));
+      results = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        results.add(failed);
+      }
+    }
+    return results;
+  }
+
+  private RecordResult process(InboundRecord record, Map<DomainEvent, List<HandlerOutcome>> batchOutcomes) {
     if (record.rejected()) {
       return new RecordResult(
           record,
@@ -51,7 +111,7 @@ public final class BatchProcessor {
     }
     List<DispatchResult> dispatches = new ArrayList<>(record.events().size());
     for (DomainEvent event : record.events()) {
-      DispatchResult dispatch = bus.dispatch(event);
+      DispatchResult dispatch = bus.dispatch(event, batchOutcomes.getOrDefault(event, List.of()));
       dispatches.add(dispatch);
       if (!dispatch.succeeded()) {
         // The remaining events of this record are held back: the whole record is redelivered or dead-lettered.

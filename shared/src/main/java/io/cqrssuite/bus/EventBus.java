@@ -45,7 +45,20 @@ public final class EventBus {
   }
 
   public DispatchResult dispatch(DomainEvent event) {
+    return dispatch(event, List.of());
+  }
+
+  /**
+   * Dispatches to the per-event handlers after what batch handlers already did with this event ({@code earlier}):
+   * the event counts as handled when either took it.
+   */
+  public DispatchResult dispatch(DomainEvent event, List<HandlerOutcome> earlier) {
     List<EventHandler<?>> matching = byType.get(event.getClass());
+    boolean earlierFailed = earlier.stream().anyMatch(o -> o instanceof HandlerOutcome.Failed);
+    if ((matching.isEmpty() || earlierFailed) && !earlier.isEmpty()) {
+      // After a failed bulk write the record is redelivered: running the per-event handlers now would run them twice.
+      return new DispatchResult(event, earlier, false);
+    }
     if (matching.isEmpty()) {
       if (unhandled == UnhandledEvents.IGNORE) {
         return new DispatchResult(event, List.of(), true);
@@ -54,7 +67,8 @@ public final class EventBus {
       return new DispatchResult(
           event, List.of(new HandlerOutcome.Failed("EventBus", error, FailureClassifier.classify(error))), false);
     }
-    List<HandlerOutcome> outcomes = new ArrayList<>(matching.size());
+    List<HandlerOutcome> outcomes = new ArrayList<>(earlier.size() + matching.size());
+    outcomes.addAll(earlier);
     for (EventHandler<?> handler : matching) {
       outcomes.add(invoke(handler, event));
     }

@@ -6,6 +6,7 @@ import dagger.Provides;
 import dagger.multibindings.Multibinds;
 import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
+import io.cqrssuite.bus.BatchEventHandler;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.bus.UnhandledEvents;
 import io.cqrssuite.factory.EventJson;
@@ -33,6 +34,9 @@ public abstract class SuiteModule {
 
   @Multibinds
   abstract Set<EventHandler<?>> handlers();
+
+  @Multibinds
+  abstract Set<BatchEventHandler<?>> batchHandlers();
 
   @Provides
   @Singleton

@@ -1,0 +1,209 @@
+package io.cqrssuite.sync;
+
+import io.cqrssuite.bus.BatchEventHandler;
+import io.cqrssuite.bus.HandlerOutcome;
+import io.cqrssuite.event.ChangeRecord;
+import io.cqrssuite.event.DataChangeEvent;
+import io.cqrssuite.failure.FailureClassifier;
+import io.cqrssuite.failure.FailureKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * Runs every {@link DataSyncHandler} over the entity changes of a stream delivery (semantics §4):
+ *
+ * <ol>
+ *   <li>each {@link DataChangeEvent} is normalised to its {@link ChangeRecord}; one that cannot be (no pk, no
+ *       version) fails alone, permanently; housekeeping (TTL expiry, command-table REMOVE) succeeds with nothing
+ *       to write;
+ *   <li>per handler, only the highest version of each entity in the delivery is kept (at equal versions a delete
+ *       wins: a stream REMOVE carries the version of the last upsert), so the target writes each entity once;
+ *   <li>the handlers run concurrently, each with its whole batch ({@link DataSyncHandler#sync});
+ *   <li>every record gets back the outcome of its entity's write in every handler that took it: an older version
+ *       succeeds or fails with the newer one that stood for it, so a failure is reported at the lowest sequence
+ *       number concerned and redelivery repeats it.
+ * </ol>
+ */
+@Singleton
+public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEvent>, AutoCloseable {
+  private final List<DataSyncHandler> handlers;
+  private final ExecutorService targets;
+
+  @Inject
+  public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
+    this.handlers = List.copyOf(handlers);
+    // One thread per target: the work is I/O-bound, and targets must not wait on each other.
+    this.targets =
+        this.handlers.size() <= 1
+            ? null
+            : Executors.newFixedThreadPool(
+                this.handlers.size(),
+                r -> {
+                  Thread thread = new Thread(r, "data-sync");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+  }
+
+  @Override
+  public Class<DataChangeEvent> eventType() {
+    return DataChangeEvent.class;
+  }
+
+  @Override
+  public String name() {
+    return "DataSyncDispatcher";
+  }
+
+  @Override
+  public List<HandlerOutcome> handleBatch(List<DataChangeEvent> events) {
+    HandlerOutcome[] outcomes = new HandlerOutcome[events.size()];
+    ChangeRecord[] changes = new ChangeRecord[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        Optional<ChangeRecord> change = events.get(i).change();
+        if (change.isEmpty()) {
+          outcomes[i] = new HandlerOutcome.Succeeded(name(), Map.of("action", "SKIP", "why", housekeeping(events.get(i))));
+        } else {
+          changes[i] = change.get();
+        }
+      } catch (RuntimeException e) {
+        outcomes[i] = new HandlerOutcome.Failed(name(), e, FailureClassifier.classify(e));
+      }
+    }
+    List<Map<String, SyncOutcome>> perHandler = syncAll(changes);
+    for (int i = 0; i < events.size(); i++) {
+      if (changes[i] != null) {
+        outcomes[i] = combine(changes[i], perHandler);
+      }
+    }
+    return java.util.Arrays.asList(outcomes);
+  }
+
+  /** Each handler's outcome per entity id; a handler that takes none of the changes maps nothing. */
+  private List<Map<String, SyncOutcome>> syncAll(ChangeRecord[] changes) {
+    List<Map<String, ChangeRecord>> batches = new ArrayList<>(handlers.size());
+    boolean any = false;
+    for (DataSyncHandler handler : handlers) {
+      Map<String, ChangeRecord> newest = new LinkedHashMap<>();
+      for (ChangeRecord change : changes) {
+        if (change != null && handler.accepts(change)) {
+          newest.merge(change.id(), change, DataSyncDispatcher::newer);
+        }
+      }
+      any |= !newest.isEmpty();
+      batches.add(newest);
+    }
+    List<Map<String, SyncOutcome>> results = new ArrayList<>(handlers.size());
+    if (!any) {
+      handlers.forEach(h -> results.add(Map.of()));
+      return results;
+    }
+    if (targets == null) {
+      results.add(run(handlers.get(0), batches.get(0)));
+      return results;
+    }
+    List<Future<Map<String, SyncOutcome>>> running = new ArrayList<>(handlers.size());
+    for (int h = 0; h < handlers.size(); h++) {
+      DataSyncHandler handler = handlers.get(h);
+      Map<String, ChangeRecord> batch = batches.get(h);
+      running.add(targets.submit(() -> run(handler, batch)));
+    }
+    for (int h = 0; h < handlers.size(); h++) {
+      try {
+        results.add(running.get(h).get());
+      } catch (ExecutionException e) {
+        results.add(failAll(batches.get(h), e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        results.add(failAll(batches.get(h), e));
+      }
+    }
+    return results;
+  }
+
+  private static Map<String, SyncOutcome> run(DataSyncHandler handler, Map<String, ChangeRecord> batch) {
+    if (batch.isEmpty()) {
+      return Map.of();
+    }
+    List<ChangeRecord> list = new ArrayList<>(batch.values());
+    List<SyncOutcome> outcomes;
+    try {
+      outcomes = handler.sync(list);
+      if (outcomes == null || outcomes.size() != list.size()) {
+        throw new IllegalStateException(
+            handler.name() + " returned " + (outcomes == null ? "null" : outcomes.size()) + " outcomes for " + list.size() + " changes");
+      }
+    } catch (RuntimeException | StackOverflowError | LinkageError e) {
+      return failAll(batch, e);
+    }
+    Map<String, SyncOutcome> byId = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      SyncOutcome outcome = outcomes.get(i);
+      byId.put(list.get(i).id(), outcome == null ? SyncOutcome.APPLIED : outcome);
+    }
+    return byId;
+  }
+
+  private static Map<String, SyncOutcome> failAll(Map<String, ChangeRecord> batch, Throwable error) {
+    SyncOutcome failed = SyncOutcome.Failed.of(error);
+    Map<String, SyncOutcome> byId = new LinkedHashMap<>();
+    batch.keySet().forEach(id -> byId.put(id, failed));
+    return byId;
+  }
+
+  /** The record's result: failed if any target failed its entity, else what each target did. */
+  private HandlerOutcome combine(ChangeRecord change, List<Map<String, SyncOutcome>> perHandler) {
+    Map<String, String> done = new LinkedHashMap<>();
+    SyncOutcome.Failed failure = null;
+    boolean transientFailure = false;
+    for (int h = 0; h < handlers.size(); h++) {
+      SyncOutcome outcome = perHandler.get(h).get(change.id());
+      if (outcome == null) {
+        continue;
+      }
+      if (outcome instanceof SyncOutcome.Failed f) {
+        failure = failure == null ? f : failure;
+        transientFailure |= f.kind() == FailureKind.TRANSIENT;
+      }
+      done.put(handlers.get(h).name(), outcome.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT));
+    }
+    if (failure != null) {
+      return new HandlerOutcome.Failed(
+          name(), failure.error(), transientFailure ? FailureKind.TRANSIENT : FailureKind.PERMANENT);
+    }
+    if (done.isEmpty()) {
+      return null;
+    }
+    return new HandlerOutcome.Succeeded(name(), done);
+  }
+
+  /** The newer of two changes to one entity; at the same version the delete, which must not be lost. */
+  static ChangeRecord newer(ChangeRecord a, ChangeRecord b) {
+    if (a.version() != b.version()) {
+      return a.version() > b.version() ? a : b;
+    }
+    return b.deleted() ? b : a;
+  }
+
+  private static String housekeeping(DataChangeEvent event) {
+    return event.removedByTtl() ? "TTL expiry" : "no entity change on a " + event.tableKind() + " table";
+  }
+
+  @Override
+  public void close() {
+    if (targets != null) {
+      targets.shutdownNow();
+    }
+  }
+}
