@@ -100,6 +100,34 @@ class TemplateConsistencyTest {
   }
 
   @Test
+  void theEventFactoryRunsInTheVpcAndIsToldWhereTheReadModelsAre() {
+    JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
+    JsonNode vpc = properties.path("VpcConfig");
+    assertThat(vpc.path("SubnetIds").path("Ref").asText()).isEqualTo("VpcSubnetIds");
+    assertThat(vpc.path("SecurityGroupIds").toString()).contains("\"FunctionSecurityGroup\"");
+
+    JsonNode variables = properties.path("Environment").path("Variables");
+    assertThat(variables.path("SUITE_RDS_URL").path("Ref").asText()).isEqualTo("DatabaseJdbcUrl");
+    assertThat(variables.path("SUITE_OPENSEARCH_ENDPOINT").path("Ref").asText()).isEqualTo("OpenSearchDomainEndpoint");
+    assertThat(variables.path("SUITE_RDS_SECRET_ARN").path("Ref").asText()).isEqualTo("DatabaseSecretArn");
+    // The password is read from the secret at run time, never written into the configuration.
+    assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
+    assertThat(template.root().path("Globals").toString() + variables).doesNotContain("{{resolve:");
+
+    // With the parameters a deployment passes, both resolve the way `sam local invoke` sees them.
+    List<String> unresolved = new ArrayList<>();
+    FunctionSpec function = template.function(
+        "EventFactoryFunction",
+        Map.of(
+            "DatabaseJdbcUrl", "jdbc:postgresql://proxy.example:5432/catalog",
+            "OpenSearchDomainEndpoint", "https://vpc-catalog.eu-west-1.es.amazonaws.com"),
+        unresolved);
+    assertThat(function.environment())
+        .containsEntry("SUITE_RDS_URL", "jdbc:postgresql://proxy.example:5432/catalog")
+        .containsEntry("SUITE_OPENSEARCH_ENDPOINT", "https://vpc-catalog.eu-west-1.es.amazonaws.com");
+  }
+
+  @Test
   void everySuiteVariableInTheTemplateIsDocumentedInTheReadme() throws Exception {
     String readme = Files.readString(ROOT.resolve("README.md"));
     JsonNode globals = template.root().path("Globals").path("Function").path("Environment").path("Variables");
