@@ -1,0 +1,188 @@
+package io.cqrssuite.sync.rds;
+
+import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.sync.SyncOutcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes rows of one table as a JDBC batch of the version-guarded upsert, one transaction per call, and maps the
+ * per-row update counts back to outcomes (semantics §4).
+ *
+ * <p>A JDBC batch fails as a whole. When the error may be a row's fault, the rows are split in halves and each
+ * half written again in its own transaction, recursively, until the bad rows stand alone: the others are written,
+ * only the bad ones fail. The number of executions per call is bounded, so a batch full of bad rows cannot loop
+ * for the rest of the invocation; rows left when the bound is reached fail with the error that covered them.
+ * Writing rows again is harmless: the guard makes a repeated row a no-op.
+ *
+ * <p>A held-back row (update count 0) is a {@link SyncOutcome.Duplicate} or, when the table holds a newer version,
+ * a {@link SyncOutcome.Stale}; one query per call over the held-back ids tells them apart.
+ */
+final class GuardedBatchWriter {
+  private static final int LOOKUP_CHUNK = 500;
+  private final SqlDialect dialect;
+  private final int maxExecutions;
+
+  GuardedBatchWriter(SqlDialect dialect, int maxExecutions) {
+    this.dialect = dialect;
+    this.maxExecutions = maxExecutions;
+  }
+
+  /**
+   * Writes {@code rows} and returns one outcome per row, in order.
+   *
+   * @throws SQLException only when the connection was lost; rows committed before that stay written, and
+   *     writing them all again on a new connection is safe
+   */
+  List<SyncOutcome> write(Connection connection, VerifiedTable table, List<BoundRow> rows) throws SQLException {
+    SyncOutcome[] outcomes = new SyncOutcome[rows.size()];
+    boolean[] heldBack = new boolean[rows.size()];
+    int[] budget = {maxExecutions};
+    isolate(connection, table, rows, 0, rows.size(), null, outcomes, heldBack, budget);
+    resolveHeldBack(connection, table, rows, outcomes, heldBack);
+    return List.of(outcomes);
+  }
+
+  private void isolate(
+      Connection connection,
+      VerifiedTable table,
+      List<BoundRow> rows,
+      int from,
+      int to,
+      SQLException covering,
+      SyncOutcome[] outcomes,
+      boolean[] heldBack,
+      int[] budget)
+      throws SQLException {
+    if (budget[0] <= 0) {
+      fail(table, rows, from, to, covering, outcomes);
+      return;
+    }
+    budget[0]--;
+    try {
+      int[] counts = execute(connection, table, rows.subList(from, to));
+      connection.commit();
+      for (int i = 0; i < counts.length; i++) {
+        // Statement.SUCCESS_NO_INFO (-2) means written without a count; only 0 means the guard held the row back.
+        heldBack[from + i] = counts[i] == 0;
+        outcomes[from + i] = SyncOutcome.APPLIED;
+      }
+    } catch (SQLException e) {
+      rollbackQuietly(connection);
+      if (SqlFailures.connectionLost(e)) {
+        throw e;
+      }
+      boolean momentary = SqlFailures.kind(e).filter(k -> k == FailureKind.TRANSIENT).isPresent();
+      if (to - from == 1 || momentary) {
+        fail(table, rows, from, to, e, outcomes);
+        return;
+      }
+      int middle = (from + to) >>> 1;
+      isolate(connection, table, rows, from, middle, e, outcomes, heldBack, budget);
+      isolate(connection, table, rows, middle, to, e, outcomes, heldBack, budget);
+    }
+  }
+
+  private int[] execute(Connection connection, VerifiedTable table, List<BoundRow> rows) throws SQLException {
+    List<RowLayout.Slot> slots = table.layout().slots();
+    try (PreparedStatement statement = connection.prepareStatement(table.upsertSql())) {
+      for (BoundRow row : rows) {
+        for (int i = 0; i < slots.size(); i++) {
+          Object value = row.values()[i];
+          if (value == null) {
+            statement.setNull(i + 1, nullType(slots.get(i).type()));
+          } else {
+            dialect.bind(statement, i + 1, slots.get(i).type(), value);
+          }
+        }
+        statement.addBatch();
+      }
+      return statement.executeBatch();
+    }
+  }
+
+  private static void fail(
+      VerifiedTable table, List<BoundRow> rows, int from, int to, SQLException error, SyncOutcome[] outcomes) {
+    for (int i = from; i < to; i++) {
+      outcomes[i] = SyncOutcome.Failed.of(SqlFailures.forRecord(rows.get(i).change().id(), table.name(), error));
+    }
+  }
+
+  /** Tells duplicates from stale rows by the stored versions; if that read fails, all count as duplicates. */
+  private static void resolveHeldBack(
+      Connection connection, VerifiedTable table, List<BoundRow> rows, SyncOutcome[] outcomes, boolean[] heldBack) {
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < heldBack.length; i++) {
+      if (heldBack[i]) {
+        outcomes[i] = SyncOutcome.DUPLICATE;
+        positions.add(i);
+      }
+    }
+    if (positions.isEmpty()) {
+      return;
+    }
+    Map<String, Long> stored;
+    try {
+      stored = storedVersions(connection, table, positions.stream().map(i -> rows.get(i).change().id()).toList());
+      connection.commit();
+    } catch (SQLException e) {
+      // The writes are committed and every held-back row succeeded either way; only the label is lost.
+      rollbackQuietly(connection);
+      return;
+    }
+    for (int i : positions) {
+      Long version = stored.get(rows.get(i).change().id());
+      if (version != null && version > rows.get(i).change().version()) {
+        outcomes[i] = new SyncOutcome.Stale(version);
+      }
+    }
+  }
+
+  private static Map<String, Long> storedVersions(Connection connection, VerifiedTable table, List<String> ids)
+      throws SQLException {
+    Map<String, Long> versions = new HashMap<>();
+    for (int start = 0; start < ids.size(); start += LOOKUP_CHUNK) {
+      List<String> chunk = ids.subList(start, Math.min(ids.size(), start + LOOKUP_CHUNK));
+      String sql =
+          "SELECT id, version FROM " + table.name() + " WHERE id IN ("
+              + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          statement.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            versions.put(result.getString(1), result.getLong(2));
+          }
+        }
+      }
+    }
+    return versions;
+  }
+
+  private static int nullType(RdsColumnType type) {
+    return switch (type) {
+      case TEXT, JSON -> Types.VARCHAR;
+      case BIGINT -> Types.BIGINT;
+      case NUMERIC -> Types.NUMERIC;
+      case BOOLEAN -> Types.BOOLEAN;
+      case TIMESTAMP -> Types.TIMESTAMP;
+    };
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken or the transaction already gone; the caller learns of it on the next use.
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.cqrssuite.sync.rds;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How the relational read model is reached, read once from the environment:
+ *
+ * <ul>
+ *   <li>{@code SUITE_RDS_URL} (required): the JDBC URL, {@code jdbc:postgresql://host:5432/db} or
+ *       {@code jdbc:mariadb://host:3306/db} ({@code jdbc:mysql://} is accepted); its scheme picks the dialect;
+ *   <li>{@code SUITE_RDS_USER}, {@code SUITE_RDS_PASSWORD}: the login; the password is ignored with IAM auth;
+ *   <li>{@code SUITE_RDS_IAM_AUTH} ({@code true}/{@code false}, default false): sign an IAM token as the password
+ *       at every connect (RDS Proxy), with {@code AWS_REGION} (default {@code us-east-1});
+ *   <li>{@code SUITE_TOMBSTONE_RETENTION_HOURS} (default 384, 16 days): how long tombstones are kept; longer than
+ *       the stream's 24-hour retention plus the 14-day dead-letter retention, so no redelivery or replay can
+ *       outlive the tombstone that guards against it.
+ * </ul>
+ */
+public record RdsSettings(
+    String url, String user, String password, boolean iamAuth, String region, Duration tombstoneRetention) {
+  public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(16);
+
+  public RdsSettings {
+    SqlDialect.forJdbcUrl(url);
+    if (tombstoneRetention.isNegative() || tombstoneRetention.isZero()) {
+      throw new IllegalArgumentException("the tombstone retention must be positive, found " + tombstoneRetention);
+    }
+  }
+
+  /** Whether the environment configures a relational read model at all. */
+  public static boolean configured(Map<String, String> env) {
+    String url = env.get("SUITE_RDS_URL");
+    return url != null && !url.isBlank();
+  }
+
+  public static RdsSettings fromEnvironment(Map<String, String> env) {
+    if (!configured(env)) {
+      throw new IllegalArgumentException("SUITE_RDS_URL is not set: give the read model's JDBC URL");
+    }
+    return new RdsSettings(
+        env.get("SUITE_RDS_URL").trim(),
+        env.getOrDefault("SUITE_RDS_USER", ""),
+        env.get("SUITE_RDS_PASSWORD"),
+        bool(env, "SUITE_RDS_IAM_AUTH"),
+        env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")),
+        hours(env, "SUITE_TOMBSTONE_RETENTION_HOURS"));
+  }
+
+  public SqlDialect dialect() {
+    return SqlDialect.forJdbcUrl(url);
+  }
+
+  /** The password source a connection uses: an IAM token signer, or the configured password. */
+  public PasswordSource passwordSource() {
+    if (!iamAuth) {
+      return PasswordSource.fixed(password);
+    }
+    URI address = URI.create(url.substring("jdbc:".length()));
+    if (address.getHost() == null) {
+      throw new IllegalArgumentException("SUITE_RDS_IAM_AUTH needs a host in SUITE_RDS_URL to sign the token for");
+    }
+    int port = address.getPort() > 0 ? address.getPort() : dialect().defaultPort();
+    return RdsIamAuthToken.withDefaultCredentials(region, address.getHost(), port, user);
+  }
+
+  /** Never prints the password. */
+  @Override
+  public String toString() {
+    // The URL's query may hold a password too.
+    int query = url.indexOf('?');
+    String shownUrl = query < 0 ? url : url.substring(0, query) + "?...";
+    return "RdsSettings[url=" + shownUrl + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
+        + ", iamAuth=" + iamAuth + ", region=" + region + ", tombstoneRetention=" + tombstoneRetention + "]";
+  }
+
+  private static boolean bool(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(name + " must be true or false, found '" + value + "'");
+    };
+  }
+
+  private static Duration hours(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return DEFAULT_TOMBSTONE_RETENTION;
+    }
+    try {
+      long hours = Long.parseLong(value.trim());
+      if (hours < 1) {
+        throw new NumberFormatException();
+      }
+      return Duration.ofHours(hours);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a positive number of hours, found '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.cqrssuite.sync.rds;
+
+import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.PermanentException;
+import io.cqrssuite.failure.TransientException;
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Optional;
+
+/**
+ * Reads a JDBC failure: is it the row's fault (a value the table refuses: SQLState classes 22, 23, 42), the
+ * moment's (lost connection 08, rollback or deadlock 40, resources 53, shutdown or cancel 57, lock timeouts), or
+ * unknown. The row's fault is permanent and worth isolating by splitting the batch; the moment's is transient
+ * and no split can help.
+ */
+final class SqlFailures {
+  /** MySQL/MariaDB vendor codes that arrive with the catch-all SQLState HY000: lock wait timeout, deadlock. */
+  private static final int LOCK_WAIT_TIMEOUT = 1205;
+  private static final int DEADLOCK = 1213;
+
+  private SqlFailures() {}
+
+  /** The failure as its kind, or empty when the SQLState says nothing either way. */
+  static Optional<FailureKind> kind(SQLException error) {
+    SQLException cause = cause(error);
+    if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException || connectionLost(cause)) {
+      return Optional.of(FailureKind.TRANSIENT);
+    }
+    String state = cause.getSQLState();
+    if (state == null || state.length() < 2) {
+      return Optional.empty();
+    }
+    if (state.equals("55P03")
+        || (state.equals("HY000") && (cause.getErrorCode() == LOCK_WAIT_TIMEOUT || cause.getErrorCode() == DEADLOCK))) {
+      return Optional.of(FailureKind.TRANSIENT);
+    }
+    return switch (state.substring(0, 2)) {
+      case "08", "40", "53", "57", "58", "70" -> Optional.of(FailureKind.TRANSIENT);
+      case "21", "22", "23", "42", "0A" -> Optional.of(FailureKind.PERMANENT);
+      default -> Optional.empty();
+    };
+  }
+
+  /** Whether the connection is gone, so the work must go on (or be retried) on a new one. */
+  static boolean connectionLost(SQLException error) {
+    SQLException cause = cause(error);
+    String state = cause.getSQLState();
+    return cause instanceof SQLNonTransientConnectionException
+        || cause instanceof SQLRecoverableException
+        || (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")));
+  }
+
+  /**
+   * The exception a failed row is reported with: permanent or transient by {@link #kind} (unknown counts as
+   * transient, so it is retried before it is dead-lettered), naming the record and the table. The message is the
+   * server's, which names the column or constraint; row contents are kept out of it (PostgreSQL's detail is off).
+   */
+  static RuntimeException forRecord(String recordId, String table, SQLException error) {
+    SQLException cause = cause(error);
+    String message =
+        "record " + recordId + ": table " + table + " refused the row (SQLState " + cause.getSQLState() + "): "
+            + cause.getMessage();
+    return kind(error).orElse(FailureKind.TRANSIENT) == FailureKind.PERMANENT
+        ? new PermanentException(message, cause)
+        : new TransientException(message, cause);
+  }
+
+  /** The server's own error: a batch failure wraps it (PostgreSQL) or is it (MariaDB). */
+  private static SQLException cause(SQLException error) {
+    if (error instanceof BatchUpdateException && error.getNextException() != null) {
+      return error.getNextException();
+    }
+    return error;
+  }
+}

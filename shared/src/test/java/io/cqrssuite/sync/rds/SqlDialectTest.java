@@ -1,0 +1,54 @@
+package io.cqrssuite.sync.rds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SqlDialectTest {
+  private static final RowLayout LAYOUT =
+      RowLayout.of(
+          new RdsTableMapping(
+              "product",
+              List.of(RdsColumn.of("name", "name", RdsColumnType.TEXT), RdsColumn.of("tags", "tags", RdsColumnType.JSON)),
+              new ChangeSelector.PkPrefix("PRODUCT#")));
+
+  @Test
+  void theUrlSchemePicksTheDialect() {
+    assertThat(SqlDialect.forJdbcUrl("jdbc:postgresql://db:5432/x")).isInstanceOf(PostgresDialect.class);
+    assertThat(SqlDialect.forJdbcUrl("jdbc:mariadb://db/x")).isInstanceOf(MariaDbDialect.class);
+    assertThat(SqlDialect.forJdbcUrl("jdbc:mysql://db/x")).isInstanceOf(MariaDbDialect.class);
+    assertThatThrownBy(() -> SqlDialect.forJdbcUrl("jdbc:oracle:thin:@//db:1521/x?password=secret"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void postgresGuardsTheUpdateByVersionAndLetsATombstoneWinAtEqualVersion() {
+    String sql = new PostgresDialect().upsertSql(LAYOUT);
+
+    assertThat(sql)
+        .startsWith("INSERT INTO product AS stored (id, pk, code, name, tags, synced_at, is_deleted, version)")
+        .contains("CAST(? AS jsonb)")
+        .contains("ON CONFLICT (id) DO UPDATE SET pk = EXCLUDED.pk")
+        .endsWith(
+            "WHERE stored.version < EXCLUDED.version"
+                + " OR (stored.version = EXCLUDED.version AND EXCLUDED.is_deleted AND NOT stored.is_deleted)");
+  }
+
+  @Test
+  void mariaDbAssignsIsDeletedThenVersionLastSoTheGuardReadsStoredValues() {
+    String sql = new MariaDbDialect().upsertSql(LAYOUT);
+    String updates = sql.substring(sql.indexOf("ON DUPLICATE KEY UPDATE"));
+
+    assertThat(sql).doesNotContain(" AS new");
+    assertThat(updates.indexOf("tags = IF(")).isLessThan(updates.indexOf("is_deleted = IF("));
+    assertThat(updates.indexOf("is_deleted = IF(")).isLessThan(updates.indexOf("version = IF("));
+    assertThat(updates).endsWith("VALUES(version), version)");
+    assertThat(new MariaDbDialect().connectionProperties())
+        .containsEntry("useAffectedRows", "true")
+        .containsEntry("useBulkStmts", "false")
+        .containsEntry("useBulkStmtsForInserts", "false");
+  }
+}
