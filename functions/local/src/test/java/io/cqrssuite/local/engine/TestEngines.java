@@ -16,6 +16,11 @@ public final class TestEngines {
     return MariaDbHolder.ENGINE;
   }
 
+  /** The OpenSearch node (about five seconds to start, on first call); tests keep apart by their own index names. */
+  public static OpenSearchEngine openSearch() {
+    return OpenSearchHolder.ENGINE;
+  }
+
   /** By name: {@code postgresql} or {@code mariadb}, for tests parameterized over both. */
   public static SqlEngine named(String name) {
     return switch (name) {
@@ -36,5 +41,15 @@ public final class TestEngines {
 
   private static final class MariaDbHolder {
     static final MariaDbEngine ENGINE = stopAtExit(MariaDbEngine.start());
+  }
+
+  private static final class OpenSearchHolder {
+    static final OpenSearchEngine ENGINE = started();
+
+    private static OpenSearchEngine started() {
+      OpenSearchEngine engine = OpenSearchEngine.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "stop-opensearch"));
+      return engine;
+    }
   }
 }

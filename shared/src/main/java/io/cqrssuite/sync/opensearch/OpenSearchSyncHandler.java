@@ -1,0 +1,192 @@
+package io.cqrssuite.sync.opensearch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.event.ChangeRecord;
+import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.PermanentException;
+import io.cqrssuite.failure.TransientException;
+import io.cqrssuite.sync.DataSyncHandler;
+import io.cqrssuite.sync.SyncOutcome;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch.core.BulkRequest;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+import org.opensearch.client.transport.httpclient5.ResponseException;
+
+/**
+ * Projects changes into an OpenSearch index through its write alias, version-guarded by OpenSearch itself
+ * (semantics §2): an upsert is indexed with {@code version_type=external} and the change's version, so OpenSearch
+ * keeps it only if it is newer than what it holds; a delete is indexed as a tombstone document with
+ * {@code external_gte}, because a plain delete's version is forgotten after {@code index.gc_deletes} and a late,
+ * older upsert would then resurrect the entity.
+ *
+ * <p>A batch goes out as {@code _bulk} requests bounded by document count and bytes ({@link BulkLimits}); every
+ * item's result maps back to its change, so one bad document fails alone (permanent when OpenSearch refuses its
+ * content, transient for rejections, 5xx and lost connections) and the others are written. A request refused as
+ * too large (413) is split until the document at fault stands alone. Requests never ask for a refresh: documents
+ * become searchable at the index's refresh interval, which keeps indexing cheap under load. {@code require_alias}
+ * makes a missing write alias a (transient) failure instead of a silently auto-created index.
+ */
+public final class OpenSearchSyncHandler implements DataSyncHandler {
+  private final OpenSearchClient client;
+  private final String writeAlias;
+  private final BulkLimits limits;
+  private final Predicate<ChangeRecord> accepts;
+  private final DocumentProjection projection;
+  private final Clock clock;
+
+  public OpenSearchSyncHandler(
+      OpenSearchClient client, IndexNames names, BulkLimits limits, Predicate<ChangeRecord> accepts) {
+    this(client, names, limits, accepts, new ObjectMapper(), Clock.systemUTC());
+  }
+
+  /** {@code clock} stamps tombstones' {@code deleted_at}, which the tombstone purge reads. */
+  public OpenSearchSyncHandler(
+      OpenSearchClient client,
+      IndexNames names,
+      BulkLimits limits,
+      Predicate<ChangeRecord> accepts,
+      ObjectMapper mapper,
+      Clock clock) {
+    this.client = client;
+    this.writeAlias = names.writeAlias();
+    this.limits = limits;
+    this.accepts = accepts;
+    this.projection = new DocumentProjection(mapper);
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "OpenSearchSyncHandler[" + writeAlias + "]";
+  }
+
+  @Override
+  public boolean accepts(ChangeRecord change) {
+    return accepts.test(change);
+  }
+
+  @Override
+  public SyncOutcome up(ChangeRecord change) {
+    return write(List.of(change), c -> false).get(0);
+  }
+
+  @Override
+  public SyncOutcome down(ChangeRecord change) {
+    return write(List.of(change), c -> true).get(0);
+  }
+
+  @Override
+  public List<SyncOutcome> sync(List<ChangeRecord> changes) {
+    return write(changes, ChangeRecord::deleted);
+  }
+
+  /** {@code tombstone} decides per change: {@link #up} and {@link #down} say it themselves, a batch asks the change. */
+  private List<SyncOutcome> write(List<ChangeRecord> changes, Predicate<ChangeRecord> tombstone) {
+    SyncOutcome[] outcomes = new SyncOutcome[changes.size()];
+    List<BulkAction> actions = new ArrayList<>(changes.size());
+    for (int i = 0; i < changes.size(); i++) {
+      ChangeRecord change = changes.get(i);
+      boolean delete = tombstone.test(change);
+      try {
+        byte[] document = delete ? projection.tombstone(change, clock.instant()) : projection.live(change);
+        actions.add(BulkAction.of(i, change, delete, document));
+      } catch (RuntimeException e) {
+        outcomes[i] =
+            new SyncOutcome.Failed(
+                new PermanentException("cannot build the OpenSearch document for " + change.id() + ": " + e, e),
+                FailureKind.PERMANENT);
+      }
+    }
+    for (List<BulkAction> chunk : BulkChunks.split(actions, limits)) {
+      send(chunk, outcomes);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  private void send(List<BulkAction> chunk, SyncOutcome[] outcomes) {
+    BulkResponse response;
+    try {
+      response = client.bulk(request(chunk));
+    } catch (IOException | RuntimeException e) {
+      int status = httpStatus(e);
+      if (status == 413 && chunk.size() > 1) {
+        send(chunk.subList(0, chunk.size() / 2), outcomes);
+        send(chunk.subList(chunk.size() / 2, chunk.size()), outcomes);
+        return;
+      }
+      failAll(chunk, outcomes, e, status);
+      return;
+    }
+    List<BulkResponseItem> items = response.items();
+    for (int i = 0; i < chunk.size(); i++) {
+      BulkAction action = chunk.get(i);
+      outcomes[action.position()] =
+          i < items.size()
+              ? BulkItemOutcomes.of(items.get(i), action)
+              : new SyncOutcome.Failed(
+                  new TransientException(
+                      "OpenSearch answered " + items.size() + " items for " + chunk.size() + " documents; no result for "
+                          + action.change().id()),
+                  FailureKind.TRANSIENT);
+    }
+  }
+
+  private BulkRequest request(List<BulkAction> chunk) {
+    List<BulkOperation> operations = new ArrayList<>(chunk.size());
+    for (BulkAction action : chunk) {
+      operations.add(
+          BulkOperation.of(
+              op ->
+                  op.<RawJsonDocument>index(
+                      index ->
+                          index
+                              .id(action.change().id())
+                              .version(action.change().version())
+                              .versionType(action.tombstone() ? VersionType.ExternalGte : VersionType.External)
+                              .document(new RawJsonDocument(action.document())))));
+    }
+    return new BulkRequest.Builder().index(writeAlias).requireAlias(true).operations(operations).build();
+  }
+
+  /**
+   * The HTTP status of a request-level failure, or -1 for none (a lost connection, a timeout). The plain-HTTP
+   * transport reports error responses as its {@code ResponseException}, the SigV4 one as {@link OpenSearchException}.
+   */
+  static int httpStatus(Throwable error) {
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof OpenSearchException) {
+        return ((OpenSearchException) t).status();
+      }
+      if (t instanceof ResponseException) {
+        return ((ResponseException) t).status();
+      }
+    }
+    return -1;
+  }
+
+  /** 400 (a request OpenSearch cannot parse) and 413 (one document over the payload limit) are permanent. */
+  private static void failAll(List<BulkAction> chunk, SyncOutcome[] outcomes, Exception error, int status) {
+    boolean permanent = status == 400 || status == 413;
+    for (BulkAction action : chunk) {
+      String what =
+          "OpenSearch _bulk request (" + chunk.size() + " documents) failed"
+              + (status > 0 ? " with HTTP " + status : "") + " for " + action.change().id() + " (version "
+              + action.change().version() + "): " + error;
+      outcomes[action.position()] =
+          permanent
+              ? new SyncOutcome.Failed(new PermanentException(what, error), FailureKind.PERMANENT)
+              : new SyncOutcome.Failed(new TransientException(what, error), FailureKind.TRANSIENT);
+    }
+  }
+}
