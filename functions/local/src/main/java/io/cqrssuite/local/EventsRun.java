@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * {@code ./suite run} at this stage: every sample in {@code events/} through {@code EventFactoryFunction}'s
+ * {@code ./suite samples}: every sample in {@code events/} through {@code EventFactoryFunction}'s
  * entrypoint in one warm container, with a per-source summary. Samples under {@code events/bad/} must be rejected
  * (each with a reason); any other sample must pass. The last line is one JSON object; the exit code is non-zero
  * when a sample did not end as expected.

@@ -2,7 +2,9 @@ package io.cqrssuite.local;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The stand-ins a local invoke starts for AWS services that have no server on this machine, unless the caller
@@ -11,9 +13,31 @@ import java.util.Map;
  */
 final class LocalBackends implements AutoCloseable {
   private final StepFunctionsCallbackRecorder stepFunctions;
+  private LocalReadModels readModels;
 
   private LocalBackends(StepFunctionsCallbackRecorder stepFunctions) {
     this.stepFunctions = stepFunctions;
+  }
+
+  /**
+   * Also starts the embedded read models (PostgreSQL, OpenSearch) for those of {@code SUITE_RDS_URL} and
+   * {@code SUITE_OPENSEARCH_ENDPOINT} that the function declares ({@code declared}) and the environment leaves blank,
+   * and points the environment at them.
+   */
+  static LocalBackends start(Map<String, String> environment, boolean useAws, PrintStream echo, Path root, Set<String> declared)
+      throws IOException {
+    LocalBackends backends = start(environment, useAws, echo);
+    if (useAws) {
+      return backends;
+    }
+    try {
+      backends.readModels = LocalReadModels.start(root, environment, echo, declared);
+    } catch (IOException | RuntimeException e) {
+      backends.close();
+      throw e;
+    }
+    environment.putAll(backends.readModels.settings());
+    return backends;
   }
 
   static LocalBackends start(Map<String, String> environment, boolean useAws, PrintStream echo) throws IOException {
@@ -34,6 +58,9 @@ final class LocalBackends implements AutoCloseable {
 
   @Override
   public void close() {
+    if (readModels != null) {
+      readModels.close();
+    }
     if (stepFunctions != null) {
       stepFunctions.close();
     }

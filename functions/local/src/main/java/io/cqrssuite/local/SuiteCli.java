@@ -7,8 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import io.cqrssuite.local.workload.WorkloadOptions;
 
 /**
  * The Java side of {@code ./suite}: {@code invoke} and {@code run}. Exit codes: 0 done, 1 the function failed (its
@@ -30,7 +33,13 @@ public final class SuiteCli {
           "        AWS_ENDPOINT_URL[_<SERVICE>] from your shell pass through. Without an SFN endpoint, task-token",
           "        callbacks go to a local Step Functions callback recorder that prints them on stderr; --aws turns",
           "        the local stand-ins off and uses your AWS account.",
-          "  run   Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
+          "  run [--entities N] [--versions N] [--seed N] [--batch-size N]",
+          "        The main job on embedded engines (PostgreSQL and OpenSearch in this JVM): generate a product workload",
+          "        as DynamoDB-stream deliveries (deletes, TTL removals, duplicates, reordering), push it through",
+          "        EventFactoryFunction's handler in Lambda-sized batches, then check both read models against the state",
+          "        computed from the generated log. Last line: one JSON object; exit 1 when mismatches is not 0.",
+          "  samples [--events DIR]",
+          "        Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
           "        events/bad/ must be rejected with a reason. Last line: one JSON object. Exit 1 on an unexpected result.",
           "  test  Install what the tests need and run them (the README's test command).",
           "",
@@ -60,12 +69,16 @@ public final class SuiteCli {
       switch (args[0]) {
         case "invoke":
           return invoke(args, root, out, err, processEnv);
+        case "samples":
+          return runSamples(args, root, out, err, processEnv);
         case "run":
-          return runEvents(args, root, out, err, processEnv);
+          return runWorkload(args, root, out, err, processEnv);
         default:
           throw new UsageException("unknown command '" + args[0] + "'; see ./suite --help");
       }
-    } catch (IOException | ReflectiveOperationException | IllegalArgumentException e) {
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) {
       throw new UsageException(e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' '));
     }
   }
@@ -105,12 +118,14 @@ public final class SuiteCli {
     List<String> unresolved = new ArrayList<>();
     FunctionSpec function = SamTemplate.load(template).function(positional.get(0), overrides.parameters(), unresolved);
     Map<String, String> environment = new HashMap<>(InvokeEnvironment.build(function, processEnv, overrides));
-    for (String name : unresolved) {
-      if (!environment.containsKey(name)) {
-        err.println("suite: " + name + " refers to a deployed resource and is left unset (set it with --env-vars)");
+    Set<String> declared = new HashSet<>(function.environment().keySet());
+    declared.addAll(unresolved);
+    try (LocalBackends backends = LocalBackends.start(environment, aws, err, root, declared)) {
+      for (String name : unresolved) {
+        if (!environment.containsKey(name)) {
+          err.println("suite: " + name + " refers to a deployed resource and is left unset (set it with --env-vars)");
+        }
       }
-    }
-    try (LocalBackends backends = LocalBackends.start(environment, aws, err)) {
       RequestStreamHandler handler = LocalInvoker.instantiate(function, environment);
       LocalInvoker.Result result = LocalInvoker.invoke(handler, function, Files.readAllBytes(eventFile));
       out.println(result.json());
@@ -118,30 +133,76 @@ public final class SuiteCli {
     }
   }
 
-  private static int runEvents(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+  private static int runSamples(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
       throws IOException {
     Path events = root.resolve("events");
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--events")) {
         events = Path.of(value(args, ++i, "--events"));
       } else {
-        throw new UsageException("unknown option '" + args[i] + "' for run");
+        throw new UsageException("unknown option '" + args[i] + "' for samples");
       }
     }
     if (!Files.isDirectory(events)) {
       throw new UsageException("events directory not found: " + events);
     }
-    Path template = root.resolve("template.yaml");
-    Map<String, String> environment;
-    if (Files.isRegularFile(template)) {
-      FunctionSpec function = SamTemplate.load(template).function("EventFactoryFunction", Map.of(), new ArrayList<>());
-      environment = new HashMap<>(InvokeEnvironment.build(function, processEnv, InvokeEnvironment.EnvVarsFile.none()));
-    } else {
-      environment = new HashMap<>();
+    Map<String, String> environment = functionEnvironment(root, processEnv);
+    environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    try (LocalBackends backends =
+        LocalBackends.start(environment, false, err, root, Set.of("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT"))) {
+      return EventsRun.run(events, environment, out);
     }
+  }
+
+  private static int runWorkload(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+      throws Exception {
+    WorkloadOptions options = WorkloadOptions.defaults();
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--entities" -> options = options.withEntities(positiveInt(value(args, ++i, "--entities"), "--entities"));
+        case "--versions" -> options = options.withVersions(positiveInt(value(args, ++i, "--versions"), "--versions"));
+        case "--seed" -> options = options.withSeed(longValue(value(args, ++i, "--seed"), "--seed"));
+        case "--batch-size" -> options = options.withBatchSize(positiveInt(value(args, ++i, "--batch-size"), "--batch-size"));
+        default -> throw new UsageException("unknown option '" + args[i] + "' for run");
+      }
+    }
+    Map<String, String> environment = functionEnvironment(root, processEnv);
     environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
     try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
-      return EventsRun.run(events, environment, out);
+      return SyncRun.run(options, root, environment, out, err);
+    }
+  }
+
+  /**
+   * EventFactoryFunction's environment from the template, less what names deployed resources (the local run
+   * substitutes its embedded engines for those).
+   */
+  private static Map<String, String> functionEnvironment(Path root, Map<String, String> processEnv) throws IOException {
+    Path template = root.resolve("template.yaml");
+    if (!Files.isRegularFile(template)) {
+      return new HashMap<>();
+    }
+    FunctionSpec function = SamTemplate.load(template).function("EventFactoryFunction", Map.of(), new ArrayList<>());
+    return new HashMap<>(InvokeEnvironment.build(function, processEnv, InvokeEnvironment.EnvVarsFile.none()));
+  }
+
+  private static int positiveInt(String value, String option) {
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < 1) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be a positive integer, found '" + value + "'");
+    }
+  }
+
+  private static long longValue(String value, String option) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be an integer, found '" + value + "'");
     }
   }
 

@@ -145,8 +145,8 @@ class SuiteCliTest {
   }
 
   @Test
-  void runPushesEverySampleAndEndsWithAJsonSummary() throws Exception {
-    int code = cli(Map.of(), "run");
+  void samplesPushesEverySampleAndEndsWithAJsonSummary() throws Exception {
+    int code = cli(Map.of(), "samples");
     assertThat(code).as(out()).isZero();
     List<String> lines = out().trim().lines().toList();
     JsonNode summary = JSON.readTree(lines.get(lines.size() - 1));
@@ -159,9 +159,9 @@ class SuiteCliTest {
   }
 
   @Test
-  void runFlagsASampleThatFailsUnexpectedly(@TempDir Path dir) throws Exception {
+  void samplesFlagsASampleThatFailsUnexpectedly(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("good-looking.json"), "{\"hello\": \"world\"}");
-    int code = cli(Map.of(), "run", "--events", dir.toString());
+    int code = cli(Map.of(), "samples", "--events", dir.toString());
     assertThat(code).isEqualTo(1);
     assertThat(out()).contains("UNEXPECTED");
   }

@@ -5,7 +5,6 @@ import dagger.Module;
 import dagger.multibindings.IntoSet;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.example.CatalogEventFactory;
-import io.cqrssuite.example.catalog.ProductChangeHandler;
 import io.cqrssuite.example.imports.CsvImportChunkHandler;
 import io.cqrssuite.example.imports.CsvImportHandler;
 import io.cqrssuite.example.order.OrderHandler;
@@ -24,10 +23,6 @@ public interface CatalogModule {
   @Binds
   @IntoSet
   EventHandler<?> orders(OrderHandler handler);
-
-  @Binds
-  @IntoSet
-  EventHandler<?> productChanges(ProductChangeHandler handler);
 
   @Binds
   @IntoSet

@@ -10,7 +10,7 @@ import javax.inject.Singleton;
 
 /** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
 @Singleton
-@Component(modules = {SuiteModule.class, CatalogModule.class})
+@Component(modules = {SuiteModule.class, CatalogModule.class, CatalogSyncModule.class})
 public interface EventFactoryComponent {
   EventEntrypoint entrypoint();
 

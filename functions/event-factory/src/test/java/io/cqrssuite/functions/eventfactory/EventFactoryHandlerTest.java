@@ -60,8 +60,16 @@ class EventFactoryHandlerTest {
   }
 
   @Test
-  void productStreamChangesAllSucceed() throws Exception {
-    assertThat(invoke("dynamodb/product-command-changes.json").path("batchItemFailures")).isEmpty();
+  void withoutAReadModelConfiguredAProductChangeIsNotAcknowledged() throws Exception {
+    JsonNode raw = JSON.readTree(sample("dynamodb/product-command-changes.json"));
+    String firstSequence = raw.path("Records").get(0).path("dynamodb").path("SequenceNumber").asText();
+    JsonNode failures = invoke("dynamodb/product-command-changes.json").path("batchItemFailures");
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0).path("itemIdentifier").asText()).isEqualTo(firstSequence);
+  }
+
+  @Test
+  void aTtlExpiryIsHousekeepingEvenWithoutAReadModel() throws Exception {
     assertThat(invoke("dynamodb/ttl-removal.json").path("batchItemFailures")).isEmpty();
   }
 
