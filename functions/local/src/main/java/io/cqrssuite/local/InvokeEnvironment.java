@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The environment a local invoke gives a function, built in the order {@code sam local invoke} uses: what Lambda
- * itself sets, the caller's AWS settings (region, credentials, endpoint overrides), the template's variables, then
+ * itself sets, the caller's AWS settings (region, credentials, endpoint overrides), the template's variables, the
+ * caller's {@code SUITE_*} variables, then
  * the overrides of an {@code --env-vars} file ({@code {"Parameters": {...}, "<LogicalId>": {...}}}).
  */
 final class InvokeEnvironment {
@@ -66,6 +67,12 @@ final class InvokeEnvironment {
       }
     });
     env.putAll(function.environment());
+    // SUITE_* from the shell win over the template, so a read model's endpoint can be given without a file.
+    processEnv.forEach((name, value) -> {
+      if (name.startsWith("SUITE_")) {
+        env.put(name, value);
+      }
+    });
     env.putAll(overrides.functions().getOrDefault(function.logicalId(), Map.of()));
     return env;
   }

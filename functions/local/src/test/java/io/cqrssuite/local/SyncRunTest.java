@@ -1,0 +1,47 @@
+package io.cqrssuite.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code ./suite run}: the main job end to end, small, on its own embedded engines. */
+class SyncRunTest {
+  @Test
+  void runSyncsTheWorkloadIntoBothReadModelsWithoutMismatches() throws Exception {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code =
+        SuiteCli.run(
+            new String[] {"run", "--entities", "150", "--versions", "3", "--seed", "5"},
+            new PrintStream(stdout, true, StandardCharsets.UTF_8),
+            new PrintStream(stderr, true, StandardCharsets.UTF_8),
+            Map.of("SUITE_ROOT", "../.."));
+    String out = stdout.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(out + stderr).isZero();
+    List<String> lines = out.trim().lines().toList();
+    JsonNode summary = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(summary.path("mismatches").asLong()).isZero();
+    assertThat(summary.path("records").asLong()).isGreaterThan(450);
+    assertThat(summary.path("recordsPerSecond").asLong()).isPositive();
+    assertThat(summary.path("rows").asLong()).isEqualTo(summary.path("alive").asLong()).isEqualTo(summary.path("documents").asLong());
+    assertThat(summary.path("entities").asLong()).isEqualTo(150);
+    assertThat(out).contains("PostgreSQL").contains("OpenSearch").contains("search ");
+    assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("synced");
+  }
+
+  @Test
+  void badOptionsCannotRun() {
+    for (String[] args : new String[][] {{"run", "--entities", "0"}, {"run", "--versions", "x"}, {"run", "--bogus"}}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> SuiteCli.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), Map.of("SUITE_ROOT", "../..")))
+          .isInstanceOf(SuiteCli.UsageException.class);
+    }
+  }
+}
