@@ -40,7 +40,10 @@ final class LocalInvoker {
     } catch (NoSuchMethodException e) {
       return (RequestStreamHandler) type.getConstructor().newInstance();
     } catch (InvocationTargetException e) {
-      throw e;
+      // The function's init failed (bad configuration, say): that reason, not the reflection wrapper, is the news.
+      Throwable cause = e.getCause();
+      throw new IllegalArgumentException(
+          function.logicalId() + " failed to initialise: " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
     }
   }
 

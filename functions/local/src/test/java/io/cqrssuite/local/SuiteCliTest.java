@@ -32,6 +32,7 @@ class SuiteCliTest {
       // Endpoints given, so an invoke starts no embedded engines; none of these events reaches a read model.
       processEnv.putIfAbsent("SUITE_RDS_URL", "jdbc:postgresql://127.0.0.1:9/unused");
       processEnv.putIfAbsent("SUITE_OPENSEARCH_ENDPOINT", "http://127.0.0.1:9");
+      processEnv.putIfAbsent("SUITE_OPENSEARCH_SIGV4", "false");
     }
     return SuiteCli.run(
         args,
@@ -68,7 +69,7 @@ class SuiteCliTest {
 
   @Test
   void invokeOfAnAsynchronousSourcePrintsNull() {
-    assertThat(cli(Map.of(), "invoke", "EventFactoryFunction", event("eventbridge/scheduled.json"))).isZero();
+    assertThat(cli(Map.of(), "invoke", "EventFactoryFunction", event("eventbridge/custom.json"))).isZero();
     assertThat(out().trim()).isEqualTo("null");
   }
 

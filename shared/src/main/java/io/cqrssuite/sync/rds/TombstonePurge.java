@@ -12,7 +12,7 @@ import java.time.Instant;
  * replay of the changes before it: the stream keeps records 24 hours, the dead letters 14 days, so the default
  * horizon is 16 days ({@link RdsSettings#DEFAULT_TOMBSTONE_RETENTION}). Run it on a schedule, not on the sync path.
  */
-public final class TombstonePurge {
+public final class TombstonePurge implements io.cqrssuite.sync.TombstonePurger {
   private final RdsConnections connections;
   private final RdsSchema schema;
   private final Clock clock;
@@ -28,6 +28,16 @@ public final class TombstonePurge {
   /** Purges with the configured horizon ({@code SUITE_TOMBSTONE_RETENTION_HOURS}). */
   public long purgeTombstones() throws SQLException {
     return purgeTombstones(defaultHorizon);
+  }
+
+  @Override
+  public String target() {
+    return "rds";
+  }
+
+  @Override
+  public long purgeExpired() throws SQLException {
+    return purgeTombstones();
   }
 
   /**

@@ -42,6 +42,8 @@ class ReadModelCheckTest {
   private static String endpoint;
   private static ExpectedState expected;
 
+  private static Map<String, String> env;
+
   @BeforeAll
   static void syncAWorkload() throws Exception {
     PostgresEngine postgres = TestEngines.postgres();
@@ -50,7 +52,7 @@ class ReadModelCheckTest {
         .migrate(SchemaMigrations.filesystemLocation(Path.of("..", ".."), SqlDialect.forJdbcUrl(jdbcUrl)));
     endpoint = TestEngines.openSearch().endpoint().toString().replaceAll("/+$", "");
     index = "chk" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    Map<String, String> env =
+    env =
         Map.of(
             "AWS_REGION", "us-east-1",
             "SUITE_LOG_LEVEL", "ERROR",
@@ -72,6 +74,19 @@ class ReadModelCheckTest {
       handler.handleRequest(new ByteArrayInputStream(batch), response, null);
       assertThat(JSON.readTree(response.toByteArray()).path("batchItemFailures")).isEmpty();
     }
+  }
+
+  @Test
+  void theScheduleTickPurgesBothReadModelsAndKeepsFreshTombstones() throws Exception {
+    var outcome =
+        io.cqrssuite.functions.eventfactory.EventFactoryComponent.create(env)
+            .entrypoint()
+            .handle(java.nio.file.Files.newInputStream(Path.of("..", "..", "events", "eventbridge", "scheduled.json")));
+    assertThat(outcome.failed()).as(String.valueOf(outcome.error())).isFalse();
+    var result = (io.cqrssuite.bus.HandlerOutcome.Succeeded) outcome.batch().records().get(0).dispatches().get(0).outcomes().get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Long> purged = (Map<String, Long>) ((Map<String, Object>) result.result()).get("tombstonesPurged");
+    assertThat(purged).containsOnlyKeys("rds", "opensearch").allSatisfy((target, count) -> assertThat(count).isZero());
   }
 
   @Test
