@@ -6,6 +6,7 @@ import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.failure.FailureClassifier;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.logging.StructuredLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +39,17 @@ import javax.inject.Singleton;
 public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEvent>, AutoCloseable {
   private final List<DataSyncHandler> handlers;
   private final ExecutorService targets;
+  private final StructuredLog log;
+
+  /** Without a log: conflict decisions (stale changes) are not recorded. */
+  public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
+    this(handlers, null);
+  }
 
   @Inject
-  public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
+  public DataSyncDispatcher(Set<DataSyncHandler> handlers, StructuredLog log) {
     this.handlers = List.copyOf(handlers);
+    this.log = log;
     // One thread per target: the work is I/O-bound, and targets must not wait on each other.
     this.targets =
         this.handlers.size() <= 1
@@ -92,8 +100,30 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
 
   /** Each handler's outcome per entity id; a handler that takes none of the changes maps nothing. */
   private List<Map<String, SyncOutcome>> syncAll(ChangeRecord[] changes) {
+    List<Map<String, ChangeRecord>> batches = batches(changes);
+    List<Map<String, SyncOutcome>> results = run(batches);
+    if (log != null) {
+      for (int h = 0; h < results.size(); h++) {
+        for (Map.Entry<String, SyncOutcome> result : results.get(h).entrySet()) {
+          if (result.getValue() instanceof SyncOutcome.Stale stale) {
+            // Highest version wins: a late, older change is dropped, and the decision is left on record.
+            log.info(
+                "conflict: stale change ignored",
+                Map.of(
+                    "target", handlers.get(h).name(),
+                    "id", result.getKey(),
+                    "incomingVersion", batches.get(h).get(result.getKey()).version(),
+                    "storedVersion", stale.storedVersion()));
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  /** Per handler, the newest change of each entity it takes. */
+  private List<Map<String, ChangeRecord>> batches(ChangeRecord[] changes) {
     List<Map<String, ChangeRecord>> batches = new ArrayList<>(handlers.size());
-    boolean any = false;
     for (DataSyncHandler handler : handlers) {
       Map<String, ChangeRecord> newest = new LinkedHashMap<>();
       for (ChangeRecord change : changes) {
@@ -101,11 +131,14 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
           newest.merge(change.id(), change, DataSyncDispatcher::newer);
         }
       }
-      any |= !newest.isEmpty();
       batches.add(newest);
     }
+    return batches;
+  }
+
+  private List<Map<String, SyncOutcome>> run(List<Map<String, ChangeRecord>> batches) {
     List<Map<String, SyncOutcome>> results = new ArrayList<>(handlers.size());
-    if (!any) {
+    if (batches.stream().allMatch(Map::isEmpty)) {
       handlers.forEach(h -> results.add(Map.of()));
       return results;
     }

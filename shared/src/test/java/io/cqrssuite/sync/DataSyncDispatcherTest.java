@@ -126,6 +126,22 @@ class DataSyncDispatcherTest {
   }
 
   @Test
+  void aStaleChangeIsASuccessAndItsConflictDecisionIsLogged() throws Exception {
+    java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+    io.cqrssuite.logging.StructuredLog log =
+        new io.cqrssuite.logging.StructuredLog("test", new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8), io.cqrssuite.logging.StructuredLog.Level.INFO);
+    DataSyncDispatcher dispatcher = new DataSyncDispatcher(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9))), log);
+    dispatchers.add(dispatcher);
+
+    assertThat(dispatcher.handleBatch(List.of(upsert("P-1", 4))).get(0)).isInstanceOf(HandlerOutcome.Succeeded.class);
+    com.fasterxml.jackson.databind.JsonNode line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(line.path("message").asText()).isEqualTo("conflict: stale change ignored");
+    assertThat(line.path("id").asText()).isEqualTo("PRODUCT#acme#P-1");
+    assertThat(line.path("incomingVersion").asLong()).isEqualTo(4);
+    assertThat(line.path("storedVersion").asLong()).isEqualTo(9);
+  }
+
+  @Test
   void atTheSameVersionTheDeleteWins() {
     RecordingTarget target = new RecordingTarget("rds", c -> SyncOutcome.APPLIED);
     dispatcher(target).handleBatch(List.of(upsert("P-1", 7), remove("P-1", 7)));
