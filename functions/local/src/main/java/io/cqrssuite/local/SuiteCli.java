@@ -11,12 +11,13 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import io.cqrssuite.local.bench.SyncBench;
 import io.cqrssuite.local.workload.WorkloadOptions;
 
 /**
- * The Java side of {@code ./suite}: {@code invoke} and {@code run}. Exit codes: 0 done, 1 the function failed (its
- * error is on stdout as Lambda's error JSON) or a run found unexpected results, 2 it could not run at all (the
- * reason is one line on stderr).
+ * The Java side of {@code ./suite}: {@code invoke}, {@code run}, {@code samples} and {@code bench}. Exit codes: 0
+ * done, 1 the function failed (its error is on stdout as Lambda's error JSON) or a run found unexpected results, 2
+ * it could not run at all (the reason is one line on stderr).
  */
 public final class SuiteCli {
   static final String USAGE =
@@ -41,6 +42,12 @@ public final class SuiteCli {
           "  samples [--events DIR]",
           "        Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
           "        events/bad/ must be rejected with a reason. Last line: one JSON object. Exit 1 on an unexpected result.",
+          "  bench sync [--entities N] [--versions N] [--seed N]",
+          "        How fast the suite syncs, against baselines measured in the same run: the same in-order product",
+          "        commands (default 1000 x 2) through the suite (stream batches into EventFactoryFunction), a naive",
+          "        per-document sync (autocommit, ?refresh=true) and the raw limit (bare JDBC batches and _bulk), on one",
+          "        embedded PostgreSQL and one OpenSearch node, each path warmed up, then checked against the log.",
+          "        A table, then one JSON line; exit 1 when the suite or the raw limit leaves a read model wrong.",
           "  test  Install what the tests need and run them (the README's test command).",
           "",
           "exit codes: 0 ok, 1 the function failed / unexpected results, 2 could not run (reason on stderr)");
@@ -73,6 +80,8 @@ public final class SuiteCli {
           return runSamples(args, root, out, err, processEnv);
         case "run":
           return runWorkload(args, root, out, err, processEnv);
+        case "bench":
+          return runBench(args, root, out, err, processEnv);
         default:
           throw new UsageException("unknown command '" + args[0] + "'; see ./suite --help");
       }
@@ -170,6 +179,32 @@ public final class SuiteCli {
     environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
     try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
       return SyncRun.run(options, root, environment, out, err);
+    }
+  }
+
+  private static int runBench(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+      throws Exception {
+    if (args.length < 2 || !args[1].equals("sync")) {
+      throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]");
+    }
+    SyncBench.Options options = SyncBench.Options.defaults();
+    for (int i = 2; i < args.length; i++) {
+      switch (args[i]) {
+        case "--entities" -> options = options.withEntities(positiveInt(value(args, ++i, "--entities"), "--entities"));
+        case "--versions" -> options = options.withVersions(positiveInt(value(args, ++i, "--versions"), "--versions"));
+        case "--seed" -> options = options.withSeed(longValue(value(args, ++i, "--seed"), "--seed"));
+        default -> throw new UsageException("unknown option '" + args[i] + "' for bench sync");
+      }
+    }
+    Map<String, String> environment = functionEnvironment(root, processEnv);
+    environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    // The bench empties the read models between its paths: always its own embedded engines, never configured ones.
+    environment.remove("SUITE_RDS_URL");
+    environment.remove("SUITE_OPENSEARCH_ENDPOINT");
+    try (LocalBackends backends = LocalBackends.start(environment, false, null);
+        LocalReadModels readModels = LocalReadModels.start(root, environment, err)) {
+      environment.putAll(readModels.settings());
+      return SyncBench.run(options, environment, out, err);
     }
   }
 
