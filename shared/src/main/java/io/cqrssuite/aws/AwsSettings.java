@@ -11,8 +11,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code AWS_REGION} (Lambda sets it; default {@code us-east-1} for local runs);
  *   <li>{@code AWS_ENDPOINT_URL_<SERVICE>} ({@code SFN}, {@code SQS}, {@code SNS}, {@code S3},
- *       {@code DYNAMODB}), else {@code AWS_ENDPOINT_URL}: an endpoint override for LocalStack or a local
- *       wire-protocol server; unset on AWS;
+ *       {@code DYNAMODB}, {@code SECRETSMANAGER}), else {@code AWS_ENDPOINT_URL}: an endpoint override for
+ *       LocalStack or a local wire-protocol server; unset on AWS;
  *   <li>{@code SUITE_AWS_MAX_ATTEMPTS} (default 3): the SDK's own attempts per call, set explicitly so that the
  *       SDK's retries and the suite's retry policy do not multiply unnoticed;
  *   <li>{@code SUITE_AWS_CALL_TIMEOUT_MS} (default 10000): a bound on one call, retries included.
@@ -24,7 +24,7 @@ public record AwsSettings(
   public static AwsSettings fromEnvironment(Map<String, String> env) {
     String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
     Map<String, URI> endpoints = new java.util.HashMap<>();
-    for (String service : new String[] {"SFN", "SQS", "SNS", "S3", "DYNAMODB"}) {
+    for (String service : new String[] {"SFN", "SQS", "SNS", "S3", "DYNAMODB", "SECRETSMANAGER"}) {
       String value = env.get("AWS_ENDPOINT_URL_" + service);
       if (value != null && !value.isBlank()) {
         endpoints.put(service, uri("AWS_ENDPOINT_URL_" + service, value));

@@ -54,6 +54,8 @@ final class LocalReadModels implements AutoCloseable {
         settings.put("SUITE_RDS_USER", postgres.user());
         settings.put("SUITE_RDS_PASSWORD", postgres.password());
         settings.put("SUITE_RDS_IAM_AUTH", "false");
+        // Blank, not the deployed secret: the embedded engine's password is the one above.
+        settings.put("SUITE_RDS_SECRET_ARN", "");
         Map<String, String> merged = new LinkedHashMap<>(environment);
         merged.putAll(settings);
         RdsSettings rds = RdsSettings.fromEnvironment(merged);

@@ -2,6 +2,7 @@ package io.cqrssuite.sync.rds;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Properties;
 
@@ -12,6 +13,10 @@ import java.util.Properties;
  * <p>The connection is checked before each use ({@link Connection#isValid}, 2 s) because a frozen container may
  * wake up after the server or a proxy closed it; a lost connection is {@linkplain #discard() discarded} and the
  * next use opens a new one. Connections run with autocommit off: the writers commit per batch chunk.
+ *
+ * <p>A login the server refuses (SQLState class 28) is tried once more after {@link PasswordSource#invalidate()},
+ * so a password rotated in Secrets Manager is picked up by the connect that first meets it; a password source
+ * that fails is reported as a connection that could not open (SQLState 08001, transient).
  */
 public final class RdsConnections implements AutoCloseable {
   private static final int VALIDATION_SECONDS = 2;
@@ -66,14 +71,34 @@ public final class RdsConnections implements AutoCloseable {
     discard();
   }
 
+  /** Connects; a refused login is tried once more with the password read afresh (a rotated secret). */
   private Connection open() throws SQLException {
-    Properties properties = dialect.connectionProperties();
-    if (user != null && !user.isEmpty()) {
-      properties.setProperty("user", user);
+    try {
+      return connect();
+    } catch (SQLException e) {
+      if (!SqlFailures.authenticationFailed(e)) {
+        throw e;
+      }
+      password.invalidate();
+      return connect();
     }
-    String secret = password.password();
-    if (secret != null) {
-      properties.setProperty("password", secret);
+  }
+
+  private Connection connect() throws SQLException {
+    DatabaseLogin login;
+    try {
+      login = password.login(user);
+    } catch (RuntimeException e) {
+      // Not the records' fault: a connection that cannot open, retried like one.
+      throw new SQLTransientConnectionException(
+          "no password for the " + dialect.name() + " connection: " + e.getMessage(), "08001", e);
+    }
+    Properties properties = dialect.connectionProperties();
+    if (login.user() != null && !login.user().isEmpty()) {
+      properties.setProperty("user", login.user());
+    }
+    if (login.password() != null) {
+      properties.setProperty("password", login.password());
     }
     Connection connection = dialect.driver().connect(url, properties);
     if (connection == null) {

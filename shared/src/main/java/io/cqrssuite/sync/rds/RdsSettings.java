@@ -1,5 +1,7 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.aws.AwsClients;
+import io.cqrssuite.aws.AwsSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,16 +13,26 @@ import java.util.Map;
  * <ul>
  *   <li>{@code SUITE_RDS_URL} (required): the JDBC URL, {@code jdbc:postgresql://host:5432/db} or
  *       {@code jdbc:mariadb://host:3306/db} ({@code jdbc:mysql://} is accepted); its scheme picks the dialect;
- *   <li>{@code SUITE_RDS_USER}, {@code SUITE_RDS_PASSWORD}: the login; the password is ignored with IAM auth;
+ *   <li>{@code SUITE_RDS_USER}, {@code SUITE_RDS_PASSWORD}: the login; the password is used only without IAM
+ *       auth and without a secret;
  *   <li>{@code SUITE_RDS_IAM_AUTH} ({@code true}/{@code false}, default false): sign an IAM token as the password
  *       at every connect (RDS Proxy), with {@code AWS_REGION} (default {@code us-east-1});
+ *   <li>{@code SUITE_RDS_SECRET_ARN}: without IAM auth, read the login from this Secrets Manager secret (RDS
+ *       format: JSON with {@code username} and {@code password}; its username overrides {@code SUITE_RDS_USER})
+ *       through {@link SecretsManagerPassword}, with the {@link AwsSettings} of the same environment;
  *   <li>{@code SUITE_TOMBSTONE_RETENTION_HOURS} (default 384, 16 days): how long tombstones are kept; longer than
  *       the stream's 24-hour retention plus the 14-day dead-letter retention, so no redelivery or replay can
  *       outlive the tombstone that guards against it.
  * </ul>
  */
 public record RdsSettings(
-    String url, String user, String password, boolean iamAuth, String region, Duration tombstoneRetention) {
+    String url,
+    String user,
+    String password,
+    boolean iamAuth,
+    String secretArn,
+    AwsSettings aws,
+    Duration tombstoneRetention) {
   public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(16);
 
   public RdsSettings {
@@ -40,12 +52,14 @@ public record RdsSettings(
     if (!configured(env)) {
       throw new IllegalArgumentException("SUITE_RDS_URL is not set: give the read model's JDBC URL");
     }
+    String secretArn = env.get("SUITE_RDS_SECRET_ARN");
     return new RdsSettings(
         env.get("SUITE_RDS_URL").trim(),
         env.getOrDefault("SUITE_RDS_USER", ""),
         env.get("SUITE_RDS_PASSWORD"),
         bool(env, "SUITE_RDS_IAM_AUTH"),
-        env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")),
+        secretArn == null || secretArn.isBlank() ? null : secretArn.trim(),
+        AwsSettings.fromEnvironment(env),
         hours(env, "SUITE_TOMBSTONE_RETENTION_HOURS"));
   }
 
@@ -53,8 +67,20 @@ public record RdsSettings(
     return SqlDialect.forJdbcUrl(url);
   }
 
-  /** The password source a connection uses: an IAM token signer, or the configured password. */
+  /** The region IAM tokens are signed for. */
+  public String region() {
+    return aws.region();
+  }
+
+  /**
+   * The password source a connection uses: an IAM token signer with IAM auth, else the secret when one is
+   * configured, else the configured password. Each call makes a new source (with a secret, a new client and an
+   * empty cache): take one per container.
+   */
   public PasswordSource passwordSource() {
+    if (!iamAuth && secretArn != null) {
+      return SecretsManagerPassword.of(new AwsClients(aws), secretArn);
+    }
     if (!iamAuth) {
       return PasswordSource.fixed(password);
     }
@@ -63,7 +89,7 @@ public record RdsSettings(
       throw new IllegalArgumentException("SUITE_RDS_IAM_AUTH needs a host in SUITE_RDS_URL to sign the token for");
     }
     int port = address.getPort() > 0 ? address.getPort() : dialect().defaultPort();
-    return RdsIamAuthToken.withDefaultCredentials(region, address.getHost(), port, user);
+    return RdsIamAuthToken.withDefaultCredentials(region(), address.getHost(), port, user);
   }
 
   /** Never prints the password. */
@@ -73,7 +99,8 @@ public record RdsSettings(
     int query = url.indexOf('?');
     String shownUrl = query < 0 ? url : url.substring(0, query) + "?...";
     return "RdsSettings[url=" + shownUrl + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
-        + ", iamAuth=" + iamAuth + ", region=" + region + ", tombstoneRetention=" + tombstoneRetention + "]";
+        + ", iamAuth=" + iamAuth + ", secretArn=" + (secretArn == null ? "unset" : secretArn) + ", region=" + region()
+        + ", tombstoneRetention=" + tombstoneRetention + "]";
   }
 
   private static boolean bool(Map<String, String> env, String name) {

@@ -2,6 +2,7 @@ package io.cqrssuite.sync.rds;
 
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -40,11 +41,26 @@ public final class SchemaMigrations {
    * Applies the pending migrations from {@code location}.
    *
    * @return how many migrations were applied (0 when the schema was current)
+   * @throws FlywayException when the database is unreachable, refuses the login twice, or a migration fails
    */
   public int migrate(String location) {
+    try {
+      return migrateOnce(location);
+    } catch (FlywayException e) {
+      if (!SqlFailures.authenticationFailed(e)) {
+        throw e;
+      }
+      // A rotated secret: read the password again and try once more, as RdsConnections does.
+      password.invalidate();
+      return migrateOnce(location);
+    }
+  }
+
+  private int migrateOnce(String location) {
+    DatabaseLogin login = password.login(user);
     MigrateResult result =
         Flyway.configure()
-            .dataSource(url, user, password.password())
+            .dataSource(url, login.user(), login.password())
             .locations(location)
             .failOnMissingLocations(true)
             .load()

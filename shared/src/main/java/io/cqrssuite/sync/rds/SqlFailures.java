@@ -54,6 +54,19 @@ final class SqlFailures {
   }
 
   /**
+   * Whether the server refused the login (SQLState class 28: PostgreSQL's 28P01 and 28000, MySQL/MariaDB's 28000),
+   * anywhere in the cause chain (Flyway wraps the driver's exception): a rotated password, worth reading again.
+   */
+  static boolean authenticationFailed(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The exception a failed row is reported with: permanent or transient by {@link #kind} (unknown counts as
    * transient, so it is retried before it is dead-lettered), naming the record and the table. The message is the
    * server's, which names the column or constraint; row contents are kept out of it (PostgreSQL's detail is off).
