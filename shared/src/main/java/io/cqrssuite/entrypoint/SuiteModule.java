@@ -12,7 +12,6 @@ import io.cqrssuite.bus.UnhandledEvents;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.workflow.TaskCallbacks;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.inject.Singleton;
@@ -47,16 +46,7 @@ public abstract class SuiteModule {
   @Provides
   @Singleton
   static StructuredLog log(@Environment Map<String, String> env) {
-    String service =
-        env.getOrDefault("POWERTOOLS_SERVICE_NAME", env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "cqrs-suite"));
-    String level = env.getOrDefault("SUITE_LOG_LEVEL", env.getOrDefault("POWERTOOLS_LOG_LEVEL", "INFO"));
-    StructuredLog.Level threshold;
-    try {
-      threshold = StructuredLog.Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("SUITE_LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, found '" + level + "'", e);
-    }
-    return new StructuredLog(service, System.err, threshold);
+    return StructuredLog.fromEnvironment(env);
   }
 
   @Provides

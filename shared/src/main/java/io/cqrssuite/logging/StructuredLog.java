@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,6 +35,25 @@ public final class StructuredLog {
     this.service = service;
     this.out = out;
     this.threshold = threshold;
+  }
+
+  /**
+   * On stderr, with {@code SUITE_LOG_LEVEL} or {@code POWERTOOLS_LOG_LEVEL} (default {@code INFO}) and
+   * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} as the {@code service}.
+   *
+   * @throws IllegalArgumentException naming the variable when the level is not one of {@link Level}
+   */
+  public static StructuredLog fromEnvironment(Map<String, String> env) {
+    String service =
+        env.getOrDefault("POWERTOOLS_SERVICE_NAME", env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "cqrs-suite"));
+    String level = env.getOrDefault("SUITE_LOG_LEVEL", env.getOrDefault("POWERTOOLS_LOG_LEVEL", "INFO"));
+    Level threshold;
+    try {
+      threshold = Level.valueOf(level.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("SUITE_LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, found '" + level + "'", e);
+    }
+    return new StructuredLog(service, System.err, threshold);
   }
 
   public void debug(String message, Map<String, ?> fields) {

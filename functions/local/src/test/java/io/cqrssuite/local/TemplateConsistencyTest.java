@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrssuite.functions.eventfactory.SchemaMigrationHandler;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +131,78 @@ class TemplateConsistencyTest {
     assertThat(function.environment())
         .containsEntry("SUITE_RDS_URL", "jdbc:postgresql://proxy.example:5432/catalog")
         .containsEntry("SUITE_OPENSEARCH_ENDPOINT", "https://vpc-catalog.eu-west-1.es.amazonaws.com");
+  }
+
+  @Test
+  void theReadModelSchemaIsACustomResourceOfTheMigrationFunction() throws Exception {
+    FunctionSpec migration = template.function("SchemaMigrationFunction", Map.of(), new ArrayList<>());
+    assertThat(migration.handlerClass()).isEqualTo(SchemaMigrationHandler.class.getName());
+    assertThat(RequestStreamHandler.class).isAssignableFrom(Class.forName(migration.handlerClass()));
+    assertThat(migration.timeoutSeconds()).isEqualTo(300);
+
+    JsonNode schema = resources.path("ReadModelSchema");
+    assertThat(schema.path("Type").asText()).isEqualTo("Custom::SchemaMigration");
+    JsonNode serviceToken = schema.path("Properties").path("ServiceToken").path("Fn::GetAtt");
+    assertThat(serviceToken.isArray() ? serviceToken.get(0).asText() + "." + serviceToken.get(1).asText() : serviceToken.asText())
+        .isEqualTo("SchemaMigrationFunction.Arn");
+    assertThat(schema.path("DependsOn").toString()).contains("DatabaseIngressFromFunction");
+  }
+
+  @Test
+  void theMigrationFunctionReachesTheReadModelsAsTheEventFactoryDoes() {
+    JsonNode migration = resources.path("SchemaMigrationFunction").path("Properties");
+    JsonNode eventFactory = resources.path("EventFactoryFunction").path("Properties");
+    assertThat(migration.path("CodeUri")).isEqualTo(eventFactory.path("CodeUri"));
+    assertThat(migration.path("VpcConfig")).isEqualTo(eventFactory.path("VpcConfig"));
+    assertThat(migration.has("Events")).as("CloudFormation is its only caller").isFalse();
+
+    JsonNode variables = migration.path("Environment").path("Variables");
+    JsonNode eventFactoryVariables = eventFactory.path("Environment").path("Variables");
+    assertThat(variables.size()).isGreaterThanOrEqualTo(7);
+    variables.fieldNames().forEachRemaining(
+        name -> assertThat(variables.get(name)).as(name).isEqualTo(eventFactoryVariables.get(name)));
+    assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
+
+    String policies = migration.path("Policies").toString();
+    assertThat(policies)
+        .contains("AWSSecretsManagerGetSecretValuePolicy", "DatabaseSecretArn", "rds-db:connect", "es:ESHttpPut",
+            "OpenSearchDomainArn");
+  }
+
+  /**
+   * ReadModelSchema's {@code SchemaVersion} must change whenever the migrations or index templates do, or a deploy
+   * would ship them without applying them: it is the hash computed here, and this test names the new value.
+   */
+  @Test
+  void theSchemaVersionIsTheHashOfTheMigrationsAndIndexTemplates() throws Exception {
+    String expected = schemaVersion(ROOT.resolve("infra"));
+    String actual = resources.path("ReadModelSchema").path("Properties").path("SchemaVersion").asText();
+    assertThat(actual)
+        .as("infra/sql or infra/opensearch changed: set ReadModelSchema's SchemaVersion in template.yaml to '%s'", expected)
+        .isEqualTo(expected);
+  }
+
+  /** SHA-256 over every {@code infra/sql/**.sql} and {@code infra/opensearch/**.json}: path, NUL, text (LF), NUL. */
+  private static String schemaVersion(Path infra) throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (String[] part : new String[][] {{"sql", ".sql"}, {"opensearch", ".json"}}) {
+      try (Stream<Path> walk = Files.walk(infra.resolve(part[0]))) {
+        walk.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(part[1])).forEach(files::add);
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (Path file : files) {
+      names.add(infra.getParent().relativize(file).toString().replace('\\', '/'));
+    }
+    Collections.sort(names);
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    for (String name : names) {
+      sha.update(name.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(Files.readString(infra.getParent().resolve(name)).replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+    }
+    return "sha256:" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
   }
 
   @Test
