@@ -35,6 +35,15 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
    */
   String upsertSql(RowLayout layout);
 
+  /**
+   * The same statement for a whole mapping, parameters in the order the sync binds them: {@code id, pk, code}, the
+   * mapping's columns, then {@code synced_at, is_deleted, version}. Public so that tools measuring or replaying the
+   * write (the sync bench) run exactly the sync's statement instead of a copy of it.
+   */
+  default String upsertSql(RdsTableMapping mapping) {
+    return upsertSql(RowLayout.of(mapping));
+  }
+
   /** {@code table_name, column_name, data_type, character_maximum_length} of the base tables of the current schema. */
   String schemaColumnsSql();
 

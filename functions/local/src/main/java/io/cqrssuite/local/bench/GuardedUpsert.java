@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.example.catalog.ProductRdsMapping;
 import io.cqrssuite.local.workload.ProductCommand;
+import io.cqrssuite.sync.rds.PostgresDialect;
 import io.cqrssuite.sync.rds.RdsColumn;
 import io.cqrssuite.sync.rds.RdsColumnType;
 import io.cqrssuite.sync.rds.RdsTableMapping;
@@ -15,19 +16,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The row write of the bench's own paths: {@code PostgresDialect}'s version-guarded upsert for
- * {@link ProductRdsMapping}, with a command's values bound the way the RDS sync binds them. The dialect builds its
- * statement from a layout type internal to {@code sync.rds}, so the same text is rebuilt here from the public
- * mapping (same column order: identity, mapped columns, then {@code synced_at, is_deleted, version}; same guard);
- * if the dialect's statement changes, this must follow, or the naive and raw paths measure a different write.
+ * {@link ProductRdsMapping} (the sync's own statement), with a command's values bound in the order the dialect
+ * documents: identity, mapped columns, then {@code synced_at, is_deleted, version}.
  */
 final class GuardedUpsert {
   /** Image attributes the fixed columns carry, left out of the remaining-attributes column (as the RDS sync does). */
@@ -43,7 +39,7 @@ final class GuardedUpsert {
     Set<String> mapped = new HashSet<>(IDENTITY_ATTRIBUTES);
     mapping.columns().stream().filter(c -> !remaining(c)).forEach(c -> mapped.add(c.attribute()));
     this.mappedAttributes = Set.copyOf(mapped);
-    this.sql = sqlOf(mapping);
+    this.sql = new PostgresDialect().upsertSql(mapping);
   }
 
   static GuardedUpsert product() {
@@ -98,24 +94,6 @@ final class GuardedUpsert {
       }
     }
     return rest;
-  }
-
-  private static String sqlOf(RdsTableMapping mapping) {
-    List<String> columns = new ArrayList<>(List.of("id", "pk", "code"));
-    List<String> values = new ArrayList<>(List.of("?", "?", "?"));
-    for (RdsColumn column : mapping.columns()) {
-      columns.add(column.column());
-      values.add(column.type() == RdsColumnType.JSON ? "CAST(? AS jsonb)" : "?");
-    }
-    columns.addAll(List.of("synced_at", "is_deleted", "version"));
-    values.addAll(List.of("?", "?", "?"));
-    String assignments =
-        columns.stream().filter(c -> !c.equals("id")).map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
-    return "INSERT INTO " + mapping.table() + " AS stored (" + String.join(", ", columns) + ") VALUES ("
-        + String.join(", ", values) + ")"
-        + " ON CONFLICT (id) DO UPDATE SET " + assignments
-        + " WHERE stored.version < EXCLUDED.version"
-        + " OR (stored.version = EXCLUDED.version AND EXCLUDED.is_deleted AND NOT stored.is_deleted)";
   }
 
   private static boolean remaining(RdsColumn column) {
