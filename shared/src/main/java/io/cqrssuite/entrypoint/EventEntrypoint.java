@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dagger.Lazy;
 import io.cqrssuite.bus.BatchProcessor;
 import io.cqrssuite.bus.BatchResult;
@@ -11,19 +12,33 @@ import io.cqrssuite.bus.DispatchResult;
 import io.cqrssuite.bus.HandlerOutcome;
 import io.cqrssuite.bus.RecordResult;
 import io.cqrssuite.event.EventSource;
+import io.cqrssuite.event.InvalidEventException;
 import io.cqrssuite.factory.EventDecoder;
 import io.cqrssuite.factory.InboundBatch;
 import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.failure.FailureKind;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.reliability.DeadLetterEnvelope;
+import io.cqrssuite.reliability.DeadLetters;
 import io.cqrssuite.workflow.TaskCallbacks;
 import io.cqrssuite.workflow.TaskErrors;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.inject.Inject;
 
 /**
@@ -42,6 +57,14 @@ import javax.inject.Inject;
  * </ul>
  *
  * Both mappings need {@code FunctionResponseTypes: [ReportBatchItemFailures]} in the template.
+ *
+ * <p>When {@link DeadLetters} are configured, a record that failed permanently (poison, a factory rejection) is
+ * written to them as a {@link DeadLetterEnvelope} and then acknowledged, per source as semantics §5 says: SQS leaves
+ * it out of {@code batchItemFailures} (a FIFO group's later messages, held back behind it, are still reported and
+ * redelivered), a stream batch goes on with the records after it, an asynchronous event returns normally, and a
+ * document that is no event at all is enveloped whole. A record is never acknowledged before its envelope was
+ * stored: when the write fails it stays failed exactly as without dead letters. Step Functions tasks keep answering
+ * with {@code SendTaskFailure}.
  */
 public final class EventEntrypoint {
   private final ObjectMapper mapper;
@@ -49,6 +72,18 @@ public final class EventEntrypoint {
   private final BatchProcessor processor;
   private final Lazy<TaskCallbacks> callbacks;
   private final StructuredLog log;
+  private final DeadLetters deadLetters;
+  private final Clock clock;
+
+  /** Without dead letters: permanent failures are reported like any other failure. */
+  public EventEntrypoint(
+      ObjectMapper mapper,
+      EventDecoder decoder,
+      BatchProcessor processor,
+      Lazy<TaskCallbacks> callbacks,
+      StructuredLog log) {
+    this(mapper, decoder, processor, callbacks, log, DeadLetters.none(), Clock.systemUTC());
+  }
 
   @Inject
   public EventEntrypoint(
@@ -56,29 +91,61 @@ public final class EventEntrypoint {
       EventDecoder decoder,
       BatchProcessor processor,
       Lazy<TaskCallbacks> callbacks,
-      StructuredLog log) {
+      StructuredLog log,
+      DeadLetters deadLetters) {
+    this(mapper, decoder, processor, callbacks, log, deadLetters, Clock.systemUTC());
+  }
+
+  public EventEntrypoint(
+      ObjectMapper mapper,
+      EventDecoder decoder,
+      BatchProcessor processor,
+      Lazy<TaskCallbacks> callbacks,
+      StructuredLog log,
+      DeadLetters deadLetters,
+      Clock clock) {
     this.mapper = mapper;
     this.decoder = decoder;
     this.processor = processor;
     this.callbacks = callbacks;
     this.log = log;
+    this.deadLetters = deadLetters;
+    this.clock = clock;
   }
 
   /** Never throws for bad input: the outcome says how the invocation must end. */
   public InvocationOutcome handle(InputStream raw) {
+    byte[] bytes;
     InboundBatch batch;
     try {
-      batch = decoder.decode(raw);
+      bytes = raw.readAllBytes();
+    } catch (IOException e) {
+      InvalidEventException unreadable = new InvalidEventException("", "unreadable event: " + e.getMessage(), e);
+      log.error("event rejected as a whole", Map.of("errorType", unreadable.getClass().getSimpleName(), "errorMessage", String.valueOf(unreadable.getMessage())));
+      return new InvocationOutcome(null, null, null, unreadable);
+    }
+    try {
+      batch = decoder.decode(new ByteArrayInputStream(bytes));
     } catch (RuntimeException e) {
       log.error("event rejected as a whole", Map.of("errorType", e.getClass().getSimpleName(), "errorMessage", String.valueOf(e.getMessage())));
+      if (deadLetters.configured() && deadLetterDocument(bytes, e)) {
+        return new InvocationOutcome(null, null, null, null);
+      }
       return new InvocationOutcome(null, null, null, e);
     }
     BatchResult result = processor.process(batch);
+    Set<Integer> deadLettered = new HashSet<>();
+    if (deadLetters.configured() && batch.source() != EventSource.STEP_FUNCTIONS) {
+      result = deadLetterPermanentFailures(batch.source(), result, deadLettered);
+    }
     Map<Integer, Throwable> failures = new LinkedHashMap<>();
     for (RecordResult record : result.records()) {
       Throwable failure = record.succeeded() ? null : record.failure();
       if (failure != null) {
         logFailure(batch.source(), record, failure);
+        if (deadLettered.contains(record.record().index())) {
+          continue;
+        }
       }
       // A record held back behind an earlier failure of its FIFO group was not attempted: it is redelivered, in
       // order, rather than answered now.
@@ -94,6 +161,198 @@ public final class EventEntrypoint {
       }
     }
     return shape(batch.source(), result, failures);
+  }
+
+  /**
+   * Envelopes every permanently failed record and adds the stored ones to {@code deadLettered}. A stream batch is
+   * one ordering scope, so the processor held back every record after the first failure; when that failure was
+   * dead-lettered it no longer blocks anything, and the held-back records are processed now, again and again until
+   * the first remaining failure is transient (reported as the lowest failed sequence number, as without dead
+   * letters) or nothing is left. Batch handlers see those records a second time: they are version-guarded, so the
+   * repeat is a no-op. A FIFO group's held-back messages are not re-run: they are reported and redelivered in order.
+   */
+  private BatchResult deadLetterPermanentFailures(EventSource source, BatchResult result, Set<Integer> deadLettered) {
+    List<RecordResult> records = new ArrayList<>(result.records());
+    int from = 0;
+    while (true) {
+      List<RecordResult> poison = new ArrayList<>();
+      for (RecordResult record : records.subList(from, records.size())) {
+        if (record.status() == RecordResult.Status.FAILED
+            && record.failureKind() == FailureKind.PERMANENT
+            && record.record().taskToken() == null) {
+          poison.add(record);
+        }
+      }
+      if (poison.isEmpty()) {
+        break;
+      }
+      Instant now = clock.instant();
+      List<DeadLetterEnvelope> envelopes = poison.stream().map(r -> envelope(source, r, now)).toList();
+      List<DeadLetters.Write> writes = deadLetters.write(envelopes);
+      for (int k = 0; k < writes.size(); k++) {
+        DeadLetters.Write write = writes.get(k);
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("source", source.name());
+        fields.put("itemIdentifier", write.envelope().itemIdentifier());
+        fields.put("eventId", write.envelope().eventId());
+        fields.put("handler", write.envelope().handler());
+        fields.put("errorType", write.envelope().errorClass());
+        if (write.stored()) {
+          deadLettered.add(poison.get(k).record().index());
+          log.info("record dead-lettered and acknowledged", fields);
+        } else {
+          fields.put("deadLetterError", String.valueOf(write.failure().getMessage()));
+          log.error("dead-letter write failed; the record stays failed", fields);
+        }
+      }
+      int firstFailure = -1;
+      for (int i = from; i < records.size(); i++) {
+        if (!records.get(i).succeeded()) {
+          firstFailure = i;
+          break;
+        }
+      }
+      if (source != EventSource.DYNAMODB_STREAM
+          || firstFailure < 0
+          || !deadLettered.contains(records.get(firstFailure).record().index())) {
+        break;
+      }
+      List<InboundRecord> heldBack = new ArrayList<>();
+      for (RecordResult record : records.subList(firstFailure + 1, records.size())) {
+        if (record.status() == RecordResult.Status.NOT_ATTEMPTED) {
+          heldBack.add(record.record());
+        }
+      }
+      if (heldBack.isEmpty()) {
+        break;
+      }
+      BatchResult retried = processor.process(new InboundBatch(source, heldBack));
+      Map<Integer, RecordResult> byIndex = new HashMap<>();
+      retried.records().forEach(r -> byIndex.put(r.record().index(), r));
+      for (int i = firstFailure + 1; i < records.size(); i++) {
+        RecordResult replacement = byIndex.get(records.get(i).record().index());
+        if (replacement != null) {
+          records.set(i, replacement);
+        }
+      }
+      from = firstFailure + 1;
+    }
+    return new BatchResult(result.source(), records);
+  }
+
+  private DeadLetterEnvelope envelope(EventSource source, RecordResult result, Instant now) {
+    InboundRecord record = result.record();
+    Throwable failure = result.failure();
+    return new DeadLetterEnvelope(
+        DeadLetterEnvelope.VERSION,
+        source.name(),
+        eventId(record),
+        record.itemIdentifier(),
+        record.raw(),
+        DeadLetterEnvelope.JSON,
+        failedHandler(result),
+        failure.getClass().getName(),
+        String.valueOf(failure.getMessage()),
+        FailureKind.PERMANENT.name(),
+        attempts(record.raw()),
+        now,
+        now,
+        null);
+  }
+
+  /** The event id of semantics §3: the first event's, else read from the raw record (a rejected one has no events). */
+  private static String eventId(InboundRecord record) {
+    if (!record.events().isEmpty()) {
+      return record.events().get(0).eventId();
+    }
+    JsonNode raw = record.raw();
+    if (raw == null) {
+      return null;
+    }
+    for (String field : new String[] {"messageId", "eventID", "id"}) {
+      if (raw.path(field).isTextual()) {
+        return raw.get(field).textValue();
+      }
+    }
+    if (raw.path("Sns").path("MessageId").isTextual()) {
+      return raw.path("Sns").path("MessageId").textValue();
+    }
+    return null;
+  }
+
+  private static String failedHandler(RecordResult result) {
+    for (DispatchResult dispatch : result.dispatches()) {
+      for (HandlerOutcome outcome : dispatch.outcomes()) {
+        if (outcome instanceof HandlerOutcome.Failed failed) {
+          return failed.handler();
+        }
+      }
+    }
+    return DeadLetterEnvelope.FACTORY;
+  }
+
+  /** SQS counts deliveries; other sources do not say, and this invocation is at least the first. */
+  private static int attempts(JsonNode raw) {
+    if (raw != null) {
+      JsonNode count = raw.path("attributes").path("ApproximateReceiveCount");
+      if (count.isTextual()) {
+        try {
+          return Math.max(1, Integer.parseInt(count.textValue()));
+        } catch (NumberFormatException e) {
+          return 1;
+        }
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * Envelopes a document that is no event at all (malformed JSON, an unknown source). Returns whether it was stored,
+   * and so may be acknowledged by returning normally.
+   */
+  private boolean deadLetterDocument(byte[] bytes, RuntimeException rejection) {
+    JsonNode record;
+    String encoding;
+    try {
+      record =
+          TextNode.valueOf(
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(bytes))
+                  .toString());
+      encoding = DeadLetterEnvelope.TEXT;
+    } catch (CharacterCodingException e) {
+      record = TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
+      encoding = DeadLetterEnvelope.BASE64;
+    }
+    Instant now = clock.instant();
+    DeadLetterEnvelope envelope =
+        new DeadLetterEnvelope(
+            DeadLetterEnvelope.VERSION,
+            null,
+            null,
+            null,
+            record,
+            encoding,
+            DeadLetterEnvelope.FACTORY,
+            rejection.getClass().getName(),
+            String.valueOf(rejection.getMessage()),
+            FailureKind.PERMANENT.name(),
+            1,
+            now,
+            now,
+            null);
+    DeadLetters.Write write = deadLetters.write(List.of(envelope)).get(0);
+    if (write.stored()) {
+      log.info("document dead-lettered and acknowledged", Map.of("bytes", bytes.length, "errorType", envelope.errorClass()));
+      return true;
+    }
+    log.error(
+        "dead-letter write failed; the document is rejected",
+        Map.of("bytes", bytes.length, "deadLetterError", String.valueOf(write.failure().getMessage())));
+    return false;
   }
 
   /**

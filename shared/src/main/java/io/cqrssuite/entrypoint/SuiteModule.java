@@ -11,11 +11,15 @@ import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.bus.UnhandledEvents;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.reliability.DeadLetterSettings;
+import io.cqrssuite.reliability.DeadLetters;
+import io.cqrssuite.reliability.SqsDeadLetters;
 import io.cqrssuite.workflow.TaskCallbacks;
 import java.util.Map;
 import java.util.Set;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * What every function built on the suite needs. A function's component adds this module, binds an
@@ -24,7 +28,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  * <p>Environment variables read here: {@code SUITE_UNHANDLED_EVENTS} ({@code fail} | {@code ignore}, default
  * {@code fail}), {@code SUITE_LOG_LEVEL} or {@code POWERTOOLS_LOG_LEVEL} (default {@code INFO}),
  * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} for the log's {@code service}, and the AWS
- * settings of {@link AwsSettings}. SDK clients are built on first use, so a function that never answers a task
+ * settings of {@link AwsSettings}, {@code SUITE_DEAD_LETTER_QUEUE_URL} ({@link DeadLetterSettings}: unset, no dead
+ * letters). SDK clients are built on first use, so a function that never answers a task
  * token never pays for a Step Functions client at cold start.
  */
 @Module
@@ -70,6 +75,22 @@ public abstract class SuiteModule {
   @Singleton
   static SfnClient stepFunctions(AwsClients clients) {
     return clients.stepFunctions();
+  }
+
+  @Provides
+  @Singleton
+  static DeadLetterSettings deadLetterSettings(@Environment Map<String, String> env) {
+    return DeadLetterSettings.fromEnvironment(env);
+  }
+
+  @Provides
+  @Singleton
+  static DeadLetters deadLetters(DeadLetterSettings settings, AwsClients clients, ObjectMapper mapper, StructuredLog log) {
+    if (!settings.configured()) {
+      return DeadLetters.none();
+    }
+    SqsClient sqs = clients.configure(SqsClient.builder(), "SQS").build();
+    return new SqsDeadLetters(sqs, settings.queueUrl(), mapper, log);
   }
 
   @Provides

@@ -1,0 +1,126 @@
+package io.cqrssuite.reliability;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.failure.PermanentException;
+import io.cqrssuite.logging.StructuredLog;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/**
+ * Dead letters on an SQS queue, sent with {@code SendMessageBatch}: at most {@value #MAX_ENTRIES} messages and
+ * {@value #MAX_BYTES} bytes per call. An envelope larger than one message may be is never cut: it is reported as not
+ * stored, so its record stays failed and visible (offloading it to S3 with a pointer is not implemented yet).
+ */
+public final class SqsDeadLetters implements DeadLetters {
+  static final int MAX_ENTRIES = 10;
+  static final int MAX_BYTES = 256 * 1024;
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final ObjectMapper mapper;
+  private final StructuredLog log;
+
+  public SqsDeadLetters(SqsClient sqs, String queueUrl, ObjectMapper mapper, StructuredLog log) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.mapper = mapper;
+    this.log = log;
+  }
+
+  @Override
+  public boolean configured() {
+    return true;
+  }
+
+  @Override
+  public List<Write> write(List<DeadLetterEnvelope> envelopes) {
+    Exception[] failures = new Exception[envelopes.size()];
+    List<Integer> chunk = new ArrayList<>(MAX_ENTRIES);
+    List<String> bodies = new ArrayList<>(MAX_ENTRIES);
+    int chunkBytes = 0;
+    for (int i = 0; i < envelopes.size(); i++) {
+      DeadLetterEnvelope envelope = envelopes.get(i);
+      String body;
+      try {
+        body = mapper.writeValueAsString(envelope.toJson(mapper));
+      } catch (JsonProcessingException e) {
+        failures[i] = e;
+        continue;
+      }
+      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_BYTES) {
+        failures[i] =
+            new PermanentException(
+                "dead-letter envelope of " + bytes + " bytes exceeds the SQS message limit of " + MAX_BYTES
+                    + " bytes; the record stays failed (no S3 offload configured)");
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("source", envelope.source());
+        fields.put("itemIdentifier", envelope.itemIdentifier());
+        fields.put("eventId", envelope.eventId());
+        fields.put("envelopeBytes", bytes);
+        log.error("dead-letter envelope too large for the queue; the record stays failed", fields);
+        continue;
+      }
+      if (chunk.size() == MAX_ENTRIES || chunkBytes + bytes > MAX_BYTES) {
+        send(chunk, bodies, failures);
+        chunk.clear();
+        bodies.clear();
+        chunkBytes = 0;
+      }
+      chunk.add(i);
+      bodies.add(body);
+      chunkBytes += bytes;
+    }
+    if (!chunk.isEmpty()) {
+      send(chunk, bodies, failures);
+    }
+    List<Write> writes = new ArrayList<>(envelopes.size());
+    for (int i = 0; i < envelopes.size(); i++) {
+      writes.add(new Write(envelopes.get(i), failures[i]));
+    }
+    return writes;
+  }
+
+  /** Entry ids are the envelopes' positions, so a per-entry error maps back to its envelope. */
+  private void send(List<Integer> positions, List<String> bodies, Exception[] failures) {
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(positions.size());
+    for (int k = 0; k < positions.size(); k++) {
+      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(positions.get(k))).messageBody(bodies.get(k)).build());
+    }
+    try {
+      SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+      for (BatchResultErrorEntry error : response.failed()) {
+        failures[Integer.parseInt(error.id())] =
+            new IllegalStateException("dead-letter queue refused the envelope: " + error.code() + ": " + error.message());
+      }
+      int stored = response.successful().size();
+      if (stored + response.failed().size() != positions.size()) {
+        // An entry the answer does not mention was not confirmed: treat it as not stored.
+        boolean[] answered = new boolean[failures.length];
+        response.successful().forEach(s -> answered[Integer.parseInt(s.id())] = true);
+        response.failed().forEach(f -> answered[Integer.parseInt(f.id())] = true);
+        for (int position : positions) {
+          if (!answered[position]) {
+            failures[position] = new IllegalStateException("dead-letter queue did not confirm the envelope");
+          }
+        }
+      }
+    } catch (SdkException e) {
+      for (int position : positions) {
+        failures[position] = e;
+      }
+      log.error(
+          "dead-letter write failed; the records stay failed",
+          Map.of("queueUrl", queueUrl, "envelopes", positions.size(), "errorType", e.getClass().getName(), "errorMessage", String.valueOf(e.getMessage())));
+    }
+  }
+}
