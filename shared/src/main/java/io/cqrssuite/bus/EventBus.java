@@ -2,6 +2,7 @@ package io.cqrssuite.bus;
 
 import io.cqrssuite.event.DomainEvent;
 import io.cqrssuite.failure.FailureClassifier;
+import io.cqrssuite.reliability.TransientRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import javax.inject.Singleton;
 public final class EventBus {
   private final List<EventHandler<?>> handlers;
   private final UnhandledEvents unhandled;
+  private final TransientRetry retry;
   private final ClassValue<List<EventHandler<?>>> byType =
       new ClassValue<>() {
         @Override
@@ -33,10 +35,17 @@ public final class EventBus {
         }
       };
 
-  @Inject
+  /** Without in-invocation retries: a transient failure is reported at once. */
   public EventBus(Set<EventHandler<?>> handlers, UnhandledEvents unhandled) {
+    this(handlers, unhandled, TransientRetry.none());
+  }
+
+  /** Each handler call is retried by {@code retry} while it fails transiently and the invocation has time left. */
+  @Inject
+  public EventBus(Set<EventHandler<?>> handlers, UnhandledEvents unhandled, TransientRetry retry) {
     this.handlers = List.copyOf(handlers);
     this.unhandled = unhandled;
+    this.retry = retry;
     for (EventHandler<?> handler : this.handlers) {
       if (handler.eventType() == null) {
         throw new IllegalArgumentException(handler.name() + " returns no eventType()");
@@ -81,9 +90,9 @@ public final class EventBus {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static HandlerOutcome invoke(EventHandler handler, DomainEvent event) {
+  private HandlerOutcome invoke(EventHandler handler, DomainEvent event) {
     try {
-      return new HandlerOutcome.Succeeded(handler.name(), handler.handle(event));
+      return new HandlerOutcome.Succeeded(handler.name(), retry.call(() -> handler.handle(event)));
     } catch (Exception | StackOverflowError | LinkageError | AssertionError e) {
       return new HandlerOutcome.Failed(handler.name(), e, FailureClassifier.classify(e));
     }

@@ -6,6 +6,8 @@ import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.failure.FailureClassifier;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.TransientException;
+import io.cqrssuite.reliability.TransientRetry;
 import io.cqrssuite.logging.StructuredLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,16 +42,22 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   private final List<DataSyncHandler> handlers;
   private final ExecutorService targets;
   private final StructuredLog log;
+  private final TransientRetry retry;
 
-  /** Without a log: conflict decisions (stale changes) are not recorded. */
+  /** Without a log (conflict decisions are not recorded) and without in-invocation retries. */
   public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
-    this(handlers, null);
+    this(handlers, null, TransientRetry.none());
   }
 
+  /**
+   * The changes a target failed transiently are synced again, and only those, while {@code retry} allows (attempts
+   * left, time left in the invocation).
+   */
   @Inject
-  public DataSyncDispatcher(Set<DataSyncHandler> handlers, StructuredLog log) {
+  public DataSyncDispatcher(Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry) {
     this.handlers = List.copyOf(handlers);
     this.log = log;
+    this.retry = retry;
     // One thread per target: the work is I/O-bound, and targets must not wait on each other.
     this.targets =
         this.handlers.size() <= 1
@@ -165,10 +173,38 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
     return results;
   }
 
-  private static Map<String, SyncOutcome> run(DataSyncHandler handler, Map<String, ChangeRecord> batch) {
+  /** Syncs the batch, then again the changes that failed transiently, while the retry policy allows. */
+  private Map<String, SyncOutcome> run(DataSyncHandler handler, Map<String, ChangeRecord> batch) {
     if (batch.isEmpty()) {
       return Map.of();
     }
+    Map<String, SyncOutcome> outcomes = new LinkedHashMap<>();
+    List<Map<String, ChangeRecord>> pending = new ArrayList<>(List.of(batch));
+    try {
+      retry.call(
+          () -> {
+            Map<String, ChangeRecord> attempt = pending.get(0);
+            Map<String, SyncOutcome> round = syncOnce(handler, attempt);
+            outcomes.putAll(round);
+            Map<String, ChangeRecord> again = new LinkedHashMap<>();
+            round.forEach((id, outcome) -> {
+              if (outcome instanceof SyncOutcome.Failed f && f.kind() == FailureKind.TRANSIENT) {
+                again.put(id, attempt.get(id));
+              }
+            });
+            if (again.isEmpty()) {
+              return null;
+            }
+            pending.set(0, again);
+            throw new TransientException(again.size() + " change(s) failed transiently in " + handler.name());
+          });
+    } catch (Exception e) {
+      // Retries are spent or time is short: the outcomes of the last attempt stand, failures included.
+    }
+    return outcomes;
+  }
+
+  private static Map<String, SyncOutcome> syncOnce(DataSyncHandler handler, Map<String, ChangeRecord> batch) {
     List<ChangeRecord> list = new ArrayList<>(batch.values());
     List<SyncOutcome> outcomes;
     try {

@@ -280,4 +280,26 @@ class EventBusTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SUITE_UNHANDLED_EVENTS");
   }
+
+  @Test
+  void aHandlerThatFailsTransientlyIsRetriedWithinTheInvocation() {
+    int[] calls = {0};
+    io.cqrssuite.reliability.RetrySettings fast =
+        new io.cqrssuite.reliability.RetrySettings(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ZERO);
+    EventBus bus =
+        new EventBus(
+            new LinkedHashSet<>(List.of(TestHandler.of("flaky", SqsMessageEvent.class, e -> {
+              if (++calls[0] == 1) {
+                throw new TransientException("throttled");
+              }
+              return "done";
+            }))),
+            UnhandledEvents.FAIL,
+            new io.cqrssuite.reliability.TransientRetry(fast, new io.cqrssuite.reliability.InvocationDeadline(fast)));
+
+    DispatchResult result = bus.dispatch(sqs("m-1"));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(calls[0]).isEqualTo(2);
+  }
 }

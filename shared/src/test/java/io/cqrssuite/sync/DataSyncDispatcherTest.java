@@ -130,7 +130,7 @@ class DataSyncDispatcherTest {
     java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
     io.cqrssuite.logging.StructuredLog log =
         new io.cqrssuite.logging.StructuredLog("test", new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8), io.cqrssuite.logging.StructuredLog.Level.INFO);
-    DataSyncDispatcher dispatcher = new DataSyncDispatcher(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9))), log);
+    DataSyncDispatcher dispatcher = new DataSyncDispatcher(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9))), log, io.cqrssuite.reliability.TransientRetry.none());
     dispatchers.add(dispatcher);
 
     assertThat(dispatcher.handleBatch(List.of(upsert("P-1", 4))).get(0)).isInstanceOf(HandlerOutcome.Succeeded.class);
@@ -139,6 +139,27 @@ class DataSyncDispatcherTest {
     assertThat(line.path("id").asText()).isEqualTo("PRODUCT#acme#P-1");
     assertThat(line.path("incomingVersion").asLong()).isEqualTo(4);
     assertThat(line.path("storedVersion").asLong()).isEqualTo(9);
+  }
+
+  @Test
+  void changesATargetFailedTransientlyAreSyncedAgainAndOnlyThose() {
+    java.util.Set<String> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    RecordingTarget flaky =
+        new RecordingTarget("search", c -> c.code().equals("P-2") && failedOnce.add(c.id())
+            ? SyncOutcome.Failed.of(new TransientException("429 too many requests"))
+            : SyncOutcome.APPLIED);
+    io.cqrssuite.reliability.RetrySettings fast =
+        new io.cqrssuite.reliability.RetrySettings(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ZERO);
+    DataSyncDispatcher dispatcher =
+        new DataSyncDispatcher(Set.of(flaky), null,
+            new io.cqrssuite.reliability.TransientRetry(fast, new io.cqrssuite.reliability.InvocationDeadline(fast)));
+    dispatchers.add(dispatcher);
+
+    List<HandlerOutcome> outcomes = dispatcher.handleBatch(List.of(upsert("P-1", 1), upsert("P-2", 1), upsert("P-3", 1)));
+
+    assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(HandlerOutcome.Succeeded.class));
+    assertThat(flaky.batches).hasSize(2);
+    assertThat(flaky.batches.get(1)).extracting(ChangeRecord::code).containsExactly("P-2");
   }
 
   @Test

@@ -5,14 +5,19 @@ import dagger.Component;
 import io.cqrssuite.entrypoint.Environment;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.SuiteModule;
+import io.cqrssuite.reliability.InvocationDeadline;
+import io.cqrssuite.reliability.ReliabilityModule;
 import java.util.Map;
 import javax.inject.Singleton;
 
 /** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
 @Singleton
-@Component(modules = {SuiteModule.class, CatalogModule.class, CatalogSyncModule.class})
+@Component(modules = {SuiteModule.class, ReliabilityModule.class, CatalogModule.class, CatalogSyncModule.class})
 public interface EventFactoryComponent {
   EventEntrypoint entrypoint();
+
+  /** Set from Lambda's remaining time at the start of each invocation; bounds in-invocation retries. */
+  InvocationDeadline invocationDeadline();
 
   @Component.Factory
   interface Factory {

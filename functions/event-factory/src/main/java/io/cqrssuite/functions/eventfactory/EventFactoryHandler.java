@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.InvocationOutcome;
+import io.cqrssuite.reliability.InvocationDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.util.Map;
 public final class EventFactoryHandler implements RequestStreamHandler {
   private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
   private final EventEntrypoint entrypoint;
+  private final InvocationDeadline deadline;
   private final ObjectMapper mapper = new ObjectMapper();
 
   public EventFactoryHandler() {
@@ -29,11 +31,16 @@ public final class EventFactoryHandler implements RequestStreamHandler {
 
   /** For an in-process invoke with a given environment (the template's variables plus overrides). */
   public EventFactoryHandler(Map<String, String> environment) {
-    this.entrypoint = EventFactoryComponent.create(environment).entrypoint();
+    EventFactoryComponent component = EventFactoryComponent.create(environment);
+    this.entrypoint = component.entrypoint();
+    this.deadline = component.invocationDeadline();
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+    if (context != null) {
+      deadline.begin(context.getRemainingTimeInMillis());
+    }
     InvocationOutcome outcome = entrypoint.handle(input);
     if (outcome.failed()) {
       // Rethrown as it is, so Lambda's errorType is the real exception class a Step Functions Retry/Catch matches.
