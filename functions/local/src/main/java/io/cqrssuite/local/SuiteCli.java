@@ -159,6 +159,8 @@ public final class SuiteCli {
     }
     Map<String, String> environment = functionEnvironment(root, processEnv);
     environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    // One metrics line per batch would bury the progress display; a user can ask for them with SUITE_METRICS=on.
+    environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
     try (LocalBackends backends =
         LocalBackends.start(environment, false, err, root, Set.of("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT"))) {
       return EventsRun.run(events, environment, out);
@@ -179,6 +181,8 @@ public final class SuiteCli {
     }
     Map<String, String> environment = functionEnvironment(root, processEnv);
     environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    // One metrics line per batch would bury the progress display; a user can ask for them with SUITE_METRICS=on.
+    environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
     try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
       return SyncRun.run(options, root, environment, out, err);
     }
@@ -200,6 +204,8 @@ public final class SuiteCli {
     }
     Map<String, String> environment = functionEnvironment(root, processEnv);
     environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    // One metrics line per batch would bury the progress display; a user can ask for them with SUITE_METRICS=on.
+    environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
     // The bench empties the read models between its paths: always its own embedded engines, never configured ones.
     environment.remove("SUITE_RDS_URL");
     environment.remove("SUITE_OPENSEARCH_ENDPOINT");

@@ -5,11 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.InvocationOutcome;
+import io.cqrssuite.metrics.InvocationMetrics;
 import io.cqrssuite.reliability.InvocationDeadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -23,6 +25,7 @@ public final class EventFactoryHandler implements RequestStreamHandler {
   private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
   private final EventEntrypoint entrypoint;
   private final InvocationDeadline deadline;
+  private final InvocationMetrics metrics;
   private final ObjectMapper mapper = new ObjectMapper();
 
   public EventFactoryHandler() {
@@ -34,6 +37,7 @@ public final class EventFactoryHandler implements RequestStreamHandler {
     EventFactoryComponent component = EventFactoryComponent.create(environment);
     this.entrypoint = component.entrypoint();
     this.deadline = component.invocationDeadline();
+    this.metrics = new InvocationMetrics(environment, System.err, Clock.systemUTC());
   }
 
   @Override
@@ -42,6 +46,7 @@ public final class EventFactoryHandler implements RequestStreamHandler {
       deadline.begin(context.getRemainingTimeInMillis());
     }
     InvocationOutcome outcome = entrypoint.handle(input);
+    metrics.record(outcome);
     if (outcome.failed()) {
       // Rethrown as it is, so Lambda's errorType is the real exception class a Step Functions Retry/Catch matches.
       throw EventFactoryHandler.<RuntimeException>sneaky(outcome.error());
