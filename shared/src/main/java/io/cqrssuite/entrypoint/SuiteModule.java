@@ -18,6 +18,7 @@ import io.cqrssuite.workflow.TaskCallbacks;
 import java.util.Map;
 import java.util.Set;
 import javax.inject.Singleton;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -28,9 +29,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Environment variables read here: {@code SUITE_UNHANDLED_EVENTS} ({@code fail} | {@code ignore}, default
  * {@code fail}), {@code SUITE_LOG_LEVEL} or {@code POWERTOOLS_LOG_LEVEL} (default {@code INFO}),
  * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} for the log's {@code service}, and the AWS
- * settings of {@link AwsSettings}, {@code SUITE_DEAD_LETTER_QUEUE_URL} ({@link DeadLetterSettings}: unset, no dead
- * letters). SDK clients are built on first use, so a function that never answers a task
- * token never pays for a Step Functions client at cold start.
+ * settings of {@link AwsSettings}, {@code SUITE_DEAD_LETTER_QUEUE_URL} and {@code SUITE_DEAD_LETTER_BUCKET}
+ * ({@link DeadLetterSettings}: unset, no dead letters). SDK clients are built on first use, so a function that never
+ * answers a task token never pays for a Step Functions client at cold start.
  */
 @Module
 public abstract class SuiteModule {
@@ -85,12 +86,19 @@ public abstract class SuiteModule {
 
   @Provides
   @Singleton
-  static DeadLetters deadLetters(DeadLetterSettings settings, AwsClients clients, ObjectMapper mapper, StructuredLog log) {
+  static DeadLetters deadLetters(
+      DeadLetterSettings settings, AwsSettings aws, AwsClients clients, ObjectMapper mapper, StructuredLog log) {
     if (!settings.configured()) {
       return DeadLetters.none();
     }
     SqsClient sqs = clients.configure(SqsClient.builder(), "SQS").build();
-    return new SqsDeadLetters(sqs, settings.queueUrl(), mapper, log);
+    if (settings.bucket() == null) {
+      return new SqsDeadLetters(sqs, settings.queueUrl(), mapper, log);
+    }
+    // A local endpoint (LocalStack, S3Mock) names no bucket host: address buckets by path there.
+    S3Client s3 =
+        clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build();
+    return new SqsDeadLetters(sqs, settings.queueUrl(), s3, settings.bucket(), mapper, log);
   }
 
   @Provides

@@ -72,4 +72,18 @@ public record DeadLetterEnvelope(
     json.put("correlationId", correlationId);
     return json;
   }
+
+  /**
+   * The queue message for an envelope stored in S3 because it was too large for the queue: every field but the
+   * record, and {@code envelopeLocation} ({@code bucket}, {@code key}, {@code bytes}) naming the full envelope.
+   */
+  public ObjectNode toPointerJson(ObjectMapper mapper, String bucket, String key, long bytes) {
+    ObjectNode json = toJson(mapper);
+    json.remove("record");
+    ObjectNode location = json.putObject("envelopeLocation");
+    location.put("bucket", bucket);
+    location.put("key", key);
+    location.put("bytes", bytes);
+    return json;
+  }
 }

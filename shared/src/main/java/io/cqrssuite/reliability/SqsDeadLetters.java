@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.logging.StructuredLog;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -17,8 +22,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Dead letters on an SQS queue, sent with {@code SendMessageBatch}: at most {@value #MAX_ENTRIES} messages and
- * {@value #MAX_BYTES} bytes per call. An envelope larger than one message may be is never cut: it is reported as not
- * stored, so its record stays failed and visible (offloading it to S3 with a pointer is not implemented yet).
+ * {@value #MAX_BYTES} bytes per call. An envelope larger than one message may be is never cut: with a bucket it is
+ * stored there first (content-addressed, so a retried write lands on the same object) and the queue receives a
+ * pointer ({@link DeadLetterEnvelope#toPointerJson}); without one it is reported as not stored, so its record stays
+ * failed and visible.
  */
 public final class SqsDeadLetters implements DeadLetters {
   static final int MAX_ENTRIES = 10;
@@ -28,10 +35,23 @@ public final class SqsDeadLetters implements DeadLetters {
   private final String queueUrl;
   private final ObjectMapper mapper;
   private final StructuredLog log;
+  private final S3Client s3;
+  private final String bucket;
 
+  /** Without a bucket: oversized envelopes are not stored. */
   public SqsDeadLetters(SqsClient sqs, String queueUrl, ObjectMapper mapper, StructuredLog log) {
+    this(sqs, queueUrl, null, null, mapper, log);
+  }
+
+  /** {@code s3} and {@code bucket} both set, or both {@code null}. */
+  public SqsDeadLetters(SqsClient sqs, String queueUrl, S3Client s3, String bucket, ObjectMapper mapper, StructuredLog log) {
+    if ((s3 == null) != (bucket == null)) {
+      throw new IllegalArgumentException("an S3 client and a bucket go together");
+    }
     this.sqs = sqs;
     this.queueUrl = queueUrl;
+    this.s3 = s3;
+    this.bucket = bucket;
     this.mapper = mapper;
     this.log = log;
   }
@@ -56,12 +76,25 @@ public final class SqsDeadLetters implements DeadLetters {
         failures[i] = e;
         continue;
       }
-      int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+      byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+      int bytes = utf8.length;
+      if (bytes > MAX_BYTES && s3 != null) {
+        try {
+          body = offload(envelope, utf8);
+          bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        } catch (SdkException | JsonProcessingException e) {
+          failures[i] = e;
+          log.error(
+              "dead-letter envelope could not be stored in S3; the record stays failed",
+              Map.of("bucket", bucket, "itemIdentifier", String.valueOf(envelope.itemIdentifier()), "errorType", e.getClass().getName(), "errorMessage", String.valueOf(e.getMessage())));
+          continue;
+        }
+      }
       if (bytes > MAX_BYTES) {
         failures[i] =
             new PermanentException(
                 "dead-letter envelope of " + bytes + " bytes exceeds the SQS message limit of " + MAX_BYTES
-                    + " bytes; the record stays failed (no S3 offload configured)");
+                    + " bytes; the record stays failed" + (s3 == null ? " (no SUITE_DEAD_LETTER_BUCKET for large envelopes)" : ""));
         Map<String, Object> fields = new HashMap<>();
         fields.put("source", envelope.source());
         fields.put("itemIdentifier", envelope.itemIdentifier());
@@ -88,6 +121,22 @@ public final class SqsDeadLetters implements DeadLetters {
       writes.add(new Write(envelopes.get(i), failures[i]));
     }
     return writes;
+  }
+
+  /** Stores the full envelope in the bucket and returns the pointer message for the queue. */
+  private String offload(DeadLetterEnvelope envelope, byte[] utf8) throws JsonProcessingException {
+    String key = "dead-letters/" + (envelope.source() == null ? "UNKNOWN" : envelope.source()) + "/" + sha256(utf8) + ".json";
+    s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(utf8));
+    log.info("dead-letter envelope stored in S3; the queue gets a pointer", Map.of("bucket", bucket, "key", key, "envelopeBytes", utf8.length));
+    return mapper.writeValueAsString(envelope.toPointerJson(mapper, bucket, key, utf8.length));
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
   }
 
   /** Entry ids are the envelopes' positions, so a per-entry error maps back to its envelope. */
