@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
@@ -25,6 +26,10 @@ public final class AwsClients {
 
   public SfnClient stepFunctions() {
     return configure(SfnClient.builder(), "SFN").build();
+  }
+
+  public DynamoDbClient dynamoDb() {
+    return configure(DynamoDbClient.builder(), "DYNAMODB").build();
   }
 
   /** Applies the shared settings to any SDK client builder; {@code service} names its endpoint override. */

@@ -30,11 +30,47 @@ public final class StructuredLog {
   private final String service;
   private final PrintStream out;
   private final Level threshold;
+  private final String functionName;
+  private volatile Invocation invocation;
+  private volatile boolean warm;
+
+  /** What every line of one invocation carries, as Powertools names it. */
+  private record Invocation(String requestId, String traceId, boolean coldStart) {}
 
   public StructuredLog(String service, PrintStream out, Level threshold) {
+    this(service, out, threshold, null);
+  }
+
+  public StructuredLog(String service, PrintStream out, Level threshold, String functionName) {
     this.service = service;
     this.out = out;
     this.threshold = threshold;
+    this.functionName = functionName;
+  }
+
+  /**
+   * Starts an invocation: its lines carry {@code function_request_id}, {@code xray_trace_id} (the {@code Root}
+   * of the trace header, when tracing is on) and {@code cold_start} ({@code true} for the container's first).
+   * Lambda runs one invocation at a time per container, so one current invocation is all there is.
+   */
+  public void beginInvocation(String requestId, String traceHeader) {
+    boolean coldStart = !warm;
+    warm = true;
+    invocation = new Invocation(requestId, traceRoot(traceHeader), coldStart);
+  }
+
+  /** {@code Root=1-5759e988-bd862e3fe1be46a994272793;Parent=...;Sampled=1} gives {@code 1-5759e988-...}. */
+  static String traceRoot(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    for (String part : header.split(";")) {
+      String trimmed = part.trim();
+      if (trimmed.startsWith("Root=")) {
+        return trimmed.substring("Root=".length());
+      }
+    }
+    return header;
   }
 
   /**
@@ -53,7 +89,7 @@ public final class StructuredLog {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("SUITE_LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, found '" + level + "'", e);
     }
-    return new StructuredLog(service, System.err, threshold);
+    return new StructuredLog(service, System.err, threshold, env.get("AWS_LAMBDA_FUNCTION_NAME"));
   }
 
   public void debug(String message, Map<String, ?> fields) {
@@ -87,6 +123,19 @@ public final class StructuredLog {
       json.writeStringField("message", message);
       json.writeStringField("service", service);
       json.writeStringField("timestamp", Instant.now().toString());
+      if (functionName != null) {
+        json.writeStringField("function_name", functionName);
+      }
+      Invocation current = invocation;
+      if (current != null) {
+        json.writeBooleanField("cold_start", current.coldStart());
+        if (current.requestId() != null) {
+          json.writeStringField("function_request_id", current.requestId());
+        }
+        if (current.traceId() != null) {
+          json.writeStringField("xray_trace_id", current.traceId());
+        }
+      }
       for (Map.Entry<String, ?> field : fields.entrySet()) {
         Object value = field.getValue();
         if (value == null) {

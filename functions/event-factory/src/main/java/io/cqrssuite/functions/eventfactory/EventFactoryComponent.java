@@ -5,6 +5,7 @@ import dagger.Component;
 import io.cqrssuite.entrypoint.Environment;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.SuiteModule;
+import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.reliability.InvocationDeadline;
 import io.cqrssuite.reliability.ReliabilityModule;
 import java.util.Map;
@@ -18,6 +19,9 @@ public interface EventFactoryComponent {
 
   /** Set from Lambda's remaining time at the start of each invocation; bounds in-invocation retries. */
   InvocationDeadline invocationDeadline();
+
+  /** Told about each invocation (request id, trace id, cold start) so every log line carries them. */
+  StructuredLog log();
 
   @Component.Factory
   interface Factory {

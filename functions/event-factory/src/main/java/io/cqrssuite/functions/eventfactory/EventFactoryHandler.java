@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.InvocationOutcome;
+import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.metrics.InvocationMetrics;
 import io.cqrssuite.reliability.InvocationDeadline;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class EventFactoryHandler implements RequestStreamHandler {
   private final EventEntrypoint entrypoint;
   private final InvocationDeadline deadline;
   private final InvocationMetrics metrics;
+  private final StructuredLog log;
   private final ObjectMapper mapper = new ObjectMapper();
 
   public EventFactoryHandler() {
@@ -38,12 +40,16 @@ public final class EventFactoryHandler implements RequestStreamHandler {
     this.entrypoint = component.entrypoint();
     this.deadline = component.invocationDeadline();
     this.metrics = new InvocationMetrics(environment, System.err, Clock.systemUTC());
+    this.log = component.log();
   }
 
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     if (context != null) {
       deadline.begin(context.getRemainingTimeInMillis());
+      // The Java runtime puts the trace header in a system property; older runtimes in the environment.
+      String trace = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
+      log.beginInvocation(context.getAwsRequestId(), trace);
     }
     InvocationOutcome outcome = entrypoint.handle(input);
     metrics.record(outcome);
