@@ -257,7 +257,7 @@ public final class EventEntrypoint {
         attempts(record.raw()),
         now,
         now,
-        null);
+        record.correlationId());
   }
 
   /** The event id of semantics §3: the first event's, else read from the raw record (a rejected one has no events). */
@@ -502,6 +502,7 @@ public final class EventEntrypoint {
     Map<String, Object> fields = new HashMap<>();
     fields.put("source", source.name());
     fields.put("itemIdentifier", record.record().itemIdentifier());
+    fields.put("correlation_id", record.record().correlationId());
     fields.put("recordIndex", record.record().index());
     fields.put("status", record.status().name());
     fields.put("failureKind", record.failureKind() == null ? null : record.failureKind().name());

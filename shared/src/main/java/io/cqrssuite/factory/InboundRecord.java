@@ -33,4 +33,26 @@ public record InboundRecord(
   public boolean rejected() {
     return rejection != null;
   }
+
+  /**
+   * The id that ties this record to the request that caused it, for logs and dead letters: a {@code correlationId}
+   * message attribute (SQS, or SNS), a {@code correlationId} in an EventBridge detail (or its {@code metadata}),
+   * else the record's own event id, so there is always one to search by.
+   */
+  public String correlationId() {
+    if (raw != null) {
+      for (JsonNode candidate :
+          new JsonNode[] {
+            raw.path("messageAttributes").path("correlationId").path("stringValue"),
+            raw.path("Sns").path("MessageAttributes").path("correlationId").path("Value"),
+            raw.path("detail").path("correlationId"),
+            raw.path("detail").path("metadata").path("correlationId")
+          }) {
+        if (candidate.isTextual() && !candidate.textValue().isBlank()) {
+          return candidate.textValue();
+        }
+      }
+    }
+    return events.isEmpty() ? itemIdentifier : events.get(0).eventId();
+  }
 }

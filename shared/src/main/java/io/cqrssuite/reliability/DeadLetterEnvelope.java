@@ -23,7 +23,8 @@ import java.time.Instant;
  * @param errorMessage the failure's message
  * @param failureKind always {@code PERMANENT} today: transient failures are retried by the source, not enveloped
  * @param attempts how many times the record was delivered (SQS {@code ApproximateReceiveCount}, else 1)
- * @param correlationId the correlation id of the delivery, {@code null} until one is propagated
+ * @param correlationId the record's correlation id ({@code InboundRecord.correlationId()}); {@code null} for a
+ *     whole rejected document
  */
 public record DeadLetterEnvelope(
     int envelopeVersion,
