@@ -2,6 +2,12 @@ package io.cqrssuite.functions.eventfactory;
 
 import dagger.Binds;
 import dagger.Module;
+import dagger.Provides;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.reliability.idempotency.IdempotencyStore;
+import io.cqrssuite.reliability.idempotency.IdempotentHandler;
+import java.util.Optional;
 import dagger.multibindings.IntoSet;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.example.CatalogEventFactory;
@@ -20,9 +26,16 @@ public interface CatalogModule {
   @Binds
   EventFactory eventFactory(CatalogEventFactory factory);
 
-  @Binds
+  /**
+   * Reserving stock is a side effect no version guards, so when {@code SUITE_IDEMPOTENCY_TABLE} is set the handler
+   * runs at most once per event id: a redelivery or a dead-letter replay gets the stored decision back.
+   */
+  @Provides
   @IntoSet
-  EventHandler<?> orders(OrderHandler handler);
+  static EventHandler<?> orders(
+      OrderHandler handler, Optional<IdempotencyStore> store, ObjectMapper mapper, StructuredLog log) {
+    return store.<EventHandler<?>>map(s -> new IdempotentHandler<>(handler, s, mapper, log)).orElse(handler);
+  }
 
   @Binds
   @IntoSet

@@ -105,4 +105,40 @@ class EventFactoryHandlerTest {
         .isInstanceOf(DeliveryFailedException.class)
         .hasMessageContaining("not a CSV file: imports/csv/products.xlsx");
   }
+
+  @Test
+  void withAnIdempotencyTableOrdersGoThroughTheStoreAndAnOutageLeavesThemUnacknowledged() throws Exception {
+    String key = System.getProperty("aws.accessKeyId");
+    String secret = System.getProperty("aws.secretAccessKey");
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    try {
+      EventFactoryHandler guarded =
+          new EventFactoryHandler(
+              Map.of(
+                  "AWS_REGION", "us-east-1",
+                  "SUITE_LOG_LEVEL", "ERROR",
+                  "SUITE_METRICS", "off",
+                  "SUITE_IDEMPOTENCY_TABLE", "idempotency",
+                  "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9",
+                  "SUITE_AWS_MAX_ATTEMPTS", "1",
+                  "SUITE_RETRY_MAX_ATTEMPTS", "1"));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      guarded.handleRequest(new ByteArrayInputStream(sample("sqs/standard-batch.json")), out, null);
+      // Without the store (the test above) the same batch succeeds: here the store cannot be reached, so no order
+      // is handled and every message comes back.
+      assertThat(JSON.readTree(out.toString(StandardCharsets.UTF_8)).path("batchItemFailures")).hasSize(3);
+    } finally {
+      restore("aws.accessKeyId", key);
+      restore("aws.secretAccessKey", secret);
+    }
+  }
+
+  private static void restore(String name, String value) {
+    if (value == null) {
+      System.clearProperty(name);
+    } else {
+      System.setProperty(name, value);
+    }
+  }
 }
