@@ -20,6 +20,9 @@ import io.cqrssuite.failure.FailureKind;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.reliability.DeadLetterEnvelope;
 import io.cqrssuite.reliability.DeadLetters;
+import io.cqrssuite.reliability.alarm.Alarm;
+import io.cqrssuite.reliability.alarm.AlarmPublisher;
+import io.cqrssuite.reliability.alarm.Severity;
 import io.cqrssuite.workflow.TaskCallbacks;
 import io.cqrssuite.workflow.TaskErrors;
 import java.io.ByteArrayInputStream;
@@ -65,6 +68,10 @@ import javax.inject.Inject;
  * document that is no event at all is enveloped whole. A record is never acknowledged before its envelope was
  * stored: when the write fails it stays failed exactly as without dead letters. Step Functions tasks keep answering
  * with {@code SendTaskFailure}.
+ *
+ * <p>With an {@link AlarmPublisher}, each dead-lettering raises an alarm once per failure fingerprint per invocation
+ * (ids and count aggregated): ERROR for a dead-lettered permanent failure, WARNING for a dead-lettered FIFO message
+ * (its group goes on), CRITICAL when the dead-letter write itself failed. Alarms never change the outcome.
  */
 public final class EventEntrypoint {
   private final ObjectMapper mapper;
@@ -74,6 +81,7 @@ public final class EventEntrypoint {
   private final StructuredLog log;
   private final DeadLetters deadLetters;
   private final Clock clock;
+  private final AlarmPublisher alarms;
 
   /** Without dead letters: permanent failures are reported like any other failure. */
   public EventEntrypoint(
@@ -85,7 +93,6 @@ public final class EventEntrypoint {
     this(mapper, decoder, processor, callbacks, log, DeadLetters.none(), Clock.systemUTC());
   }
 
-  @Inject
   public EventEntrypoint(
       ObjectMapper mapper,
       EventDecoder decoder,
@@ -96,6 +103,18 @@ public final class EventEntrypoint {
     this(mapper, decoder, processor, callbacks, log, deadLetters, Clock.systemUTC());
   }
 
+  @Inject
+  public EventEntrypoint(
+      ObjectMapper mapper,
+      EventDecoder decoder,
+      BatchProcessor processor,
+      Lazy<TaskCallbacks> callbacks,
+      StructuredLog log,
+      DeadLetters deadLetters,
+      AlarmPublisher alarms) {
+    this(mapper, decoder, processor, callbacks, log, deadLetters, Clock.systemUTC(), alarms);
+  }
+
   public EventEntrypoint(
       ObjectMapper mapper,
       EventDecoder decoder,
@@ -104,6 +123,19 @@ public final class EventEntrypoint {
       StructuredLog log,
       DeadLetters deadLetters,
       Clock clock) {
+    this(mapper, decoder, processor, callbacks, log, deadLetters, clock, AlarmPublisher.none());
+  }
+
+  public EventEntrypoint(
+      ObjectMapper mapper,
+      EventDecoder decoder,
+      BatchProcessor processor,
+      Lazy<TaskCallbacks> callbacks,
+      StructuredLog log,
+      DeadLetters deadLetters,
+      Clock clock,
+      AlarmPublisher alarms) {
+    this.alarms = alarms;
     this.mapper = mapper;
     this.decoder = decoder;
     this.processor = processor;
@@ -136,7 +168,9 @@ public final class EventEntrypoint {
     BatchResult result = processor.process(batch);
     Set<Integer> deadLettered = new HashSet<>();
     if (deadLetters.configured() && batch.source() != EventSource.STEP_FUNCTIONS) {
-      result = deadLetterPermanentFailures(batch.source(), result, deadLettered);
+      List<Alarm> raised = new ArrayList<>();
+      result = deadLetterPermanentFailures(batch.source(), result, deadLettered, raised);
+      alarms.raise(raised);
     }
     Map<Integer, Throwable> failures = new LinkedHashMap<>();
     for (RecordResult record : result.records()) {
@@ -171,7 +205,8 @@ public final class EventEntrypoint {
    * letters) or nothing is left. Batch handlers see those records a second time: they are version-guarded, so the
    * repeat is a no-op. A FIFO group's held-back messages are not re-run: they are reported and redelivered in order.
    */
-  private BatchResult deadLetterPermanentFailures(EventSource source, BatchResult result, Set<Integer> deadLettered) {
+  private BatchResult deadLetterPermanentFailures(
+      EventSource source, BatchResult result, Set<Integer> deadLettered, List<Alarm> raised) {
     List<RecordResult> records = new ArrayList<>(result.records());
     int from = 0;
     while (true) {
@@ -200,9 +235,12 @@ public final class EventEntrypoint {
         if (write.stored()) {
           deadLettered.add(poison.get(k).record().index());
           log.info("record dead-lettered and acknowledged", fields);
+          boolean fifo = source == EventSource.SQS && poison.get(k).record().orderingKey() != null;
+          raised.add(alarm(fifo ? Severity.WARNING : Severity.ERROR, write.envelope()));
         } else {
           fields.put("deadLetterError", String.valueOf(write.failure().getMessage()));
           log.error("dead-letter write failed; the record stays failed", fields);
+          raised.add(alarm(Severity.CRITICAL, write.envelope()));
         }
       }
       int firstFailure = -1;
@@ -238,6 +276,19 @@ public final class EventEntrypoint {
       from = firstFailure + 1;
     }
     return new BatchResult(result.source(), records);
+  }
+
+  /** An alarm naming the envelope's ids, handler and error: never its record. */
+  private Alarm alarm(Severity severity, DeadLetterEnvelope envelope) {
+    String id = envelope.eventId() != null ? envelope.eventId() : envelope.itemIdentifier();
+    return new Alarm(
+        severity,
+        alarms.source(),
+        envelope.handler(),
+        envelope.errorClass(),
+        envelope.errorMessage(),
+        id == null ? List.of() : List.of(id),
+        1);
   }
 
   private DeadLetterEnvelope envelope(EventSource source, RecordResult result, Instant now) {
@@ -347,8 +398,10 @@ public final class EventEntrypoint {
     DeadLetters.Write write = deadLetters.write(List.of(envelope)).get(0);
     if (write.stored()) {
       log.info("document dead-lettered and acknowledged", Map.of("bytes", bytes.length, "errorType", envelope.errorClass()));
+      alarms.raise(List.of(alarm(Severity.ERROR, envelope)));
       return true;
     }
+    alarms.raise(List.of(alarm(Severity.CRITICAL, envelope)));
     log.error(
         "dead-letter write failed; the document is rejected",
         Map.of("bytes", bytes.length, "deadLetterError", String.valueOf(write.failure().getMessage())));

@@ -8,13 +8,14 @@ import io.cqrssuite.entrypoint.SuiteModule;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.reliability.InvocationDeadline;
 import io.cqrssuite.reliability.ReliabilityModule;
+import io.cqrssuite.reliability.alarm.AlarmModule;
 import io.cqrssuite.reliability.idempotency.IdempotencyModule;
 import java.util.Map;
 import javax.inject.Singleton;
 
 /** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
 @Singleton
-@Component(modules = {SuiteModule.class, ReliabilityModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class})
+@Component(modules = {SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class})
 public interface EventFactoryComponent {
   EventEntrypoint entrypoint();
 
