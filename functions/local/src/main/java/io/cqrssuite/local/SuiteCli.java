@@ -15,7 +15,7 @@ import io.cqrssuite.local.bench.SyncBench;
 import io.cqrssuite.local.workload.WorkloadOptions;
 
 /**
- * The Java side of {@code ./suite}: {@code invoke}, {@code run}, {@code samples} and {@code bench}. Exit codes: 0
+ * The Java side of {@code ./suite}: {@code invoke}, {@code run}, {@code samples}, {@code bench} and {@code dlq}. Exit codes: 0
  * done, 1 the function failed (its error is on stdout as Lambda's error JSON) or a run found unexpected results, 2
  * it could not run at all (the reason is one line on stderr).
  */
@@ -50,6 +50,20 @@ public final class SuiteCli {
           "        per-document sync (autocommit, ?refresh=true) and the raw limit (bare JDBC batches and _bulk), on one",
           "        embedded PostgreSQL and one OpenSearch node, each path warmed up, then checked against the log.",
           "        A table, then one JSON line; exit 1 when the suite or the raw limit leaves a read model wrong.",
+          "  dlq list [--queue-url URL] [--max N]",
+          "        Peek at up to N (default 10) dead-letter envelopes without consuming them: one JSON line per message",
+          "        ({messageId, envelope}; an envelope offloaded to S3 is read from the bucket, else shown as its pointer).",
+          "        The queue is SUITE_DEAD_LETTER_QUEUE_URL from your shell unless --queue-url is given; AWS_REGION,",
+          "        credentials and AWS_ENDPOINT_URL[_SQS|_S3] pass through as for invoke.",
+          "  dlq export FILE [--queue-url URL] [--max N]",
+          "        Write up to N envelopes (not consumed) to FILE as NDJSON: first {\"__meta__\": {source, count, from, to,",
+          "        sha256 of the lines after it, exportedAt}}, then one envelope per line; and FILE.sha256 for",
+          "        `sha256sum -c`. Last line: one JSON summary.",
+          "  dlq replay [--queue-url URL] [--max N]",
+          "        Take up to N envelopes off the queue and push each original delivery (same record, same event ids)",
+          "        through EventFactoryFunction's handler (template environment, local read models, no dead letters):",
+          "        handled -> deleted; failed -> left on the queue; whole rejected documents -> skipped and left.",
+          "        Last line: {replayed, failed, skipped, items}; exit 1 when one failed.",
           "  test  Install what the tests need and run them (the README's test command).",
           "",
           "exit codes: 0 ok, 1 the function failed / unexpected results, 2 could not run (reason on stderr)");
@@ -84,6 +98,8 @@ public final class SuiteCli {
           return runWorkload(args, root, out, err, processEnv);
         case "bench":
           return runBench(args, root, out, err, processEnv);
+        case "dlq":
+          return DeadLetterCommand.run(args, root, out, err, processEnv);
         default:
           throw new UsageException("unknown command '" + args[0] + "'; see ./suite --help");
       }
