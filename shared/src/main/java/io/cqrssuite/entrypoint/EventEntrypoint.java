@@ -161,7 +161,7 @@ public final class EventEntrypoint {
     } catch (RuntimeException e) {
       log.error("event rejected as a whole", Map.of("errorType", e.getClass().getSimpleName(), "errorMessage", String.valueOf(e.getMessage())));
       if (deadLetters.configured() && deadLetterDocument(bytes, e)) {
-        return new InvocationOutcome(null, null, null, null);
+        return new InvocationOutcome(null, null, null, null, 1);
       }
       return new InvocationOutcome(null, null, null, e);
     }
@@ -194,7 +194,7 @@ public final class EventEntrypoint {
         failures.put(record.record().index(), failure);
       }
     }
-    return shape(batch.source(), result, failures);
+    return shape(batch.source(), result, failures).withDeadLettered(deadLettered.size());
   }
 
   /**

@@ -13,9 +13,19 @@ import io.cqrssuite.event.EventSource;
  * @param batch {@code null} when the document was not an event at all
  * @param response the JSON to return ({@code batchItemFailures}, a task's output), {@code null} for none
  * @param error non-null when the invocation must fail; then {@code response} is ignored
+ * @param deadLettered how many records (or whole documents) were dead-lettered and so acknowledged; they still
+ *     show as failed in {@code batch}
  */
-public record InvocationOutcome(EventSource source, BatchResult batch, JsonNode response, Throwable error) {
+public record InvocationOutcome(EventSource source, BatchResult batch, JsonNode response, Throwable error, int deadLettered) {
+  public InvocationOutcome(EventSource source, BatchResult batch, JsonNode response, Throwable error) {
+    this(source, batch, response, error, 0);
+  }
+
   public boolean failed() {
     return error != null;
+  }
+
+  InvocationOutcome withDeadLettered(int count) {
+    return new InvocationOutcome(source, batch, response, error, count);
   }
 }

@@ -14,7 +14,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One CloudWatch Embedded Metric Format line per invocation: {@code RecordsHandled}, {@code RecordsFailed},
+ * One CloudWatch Embedded Metric Format line per invocation: {@code RecordsHandled}, {@code RecordsFailed} (left
+ * for redelivery or failing the invocation), {@code RecordsDeadLettered} (envelope stored, acknowledged),
  * {@code RecordsRejected} (the whole document was not an event) and, for stream deliveries, {@code SyncLag} (how
  * long after the change DynamoDB wrote it the suite had handled it, the oldest record of the batch). CloudWatch
  * extracts the metrics from the log line: no API call, nothing added to the invocation's latency.
@@ -65,6 +66,8 @@ public final class InvocationMetrics {
       }
     }
     long rejected = outcome.batch() == null ? 1 : 0;
+    long deadLettered = outcome.deadLettered();
+    failed = Math.max(0, failed - (outcome.batch() == null ? 0 : deadLettered));
     String source = outcome.source() == null ? "UNKNOWN" : outcome.source().name();
     StringWriter line = new StringWriter(256);
     try (JsonGenerator json = JSON.createGenerator(line)) {
@@ -83,6 +86,7 @@ public final class InvocationMetrics {
       json.writeArrayFieldStart("Metrics");
       metric(json, "RecordsHandled", "Count");
       metric(json, "RecordsFailed", "Count");
+      metric(json, "RecordsDeadLettered", "Count");
       metric(json, "RecordsRejected", "Count");
       if (oldestChange != null) {
         metric(json, "SyncLag", "Milliseconds");
@@ -95,6 +99,7 @@ public final class InvocationMetrics {
       json.writeStringField("source", source);
       json.writeNumberField("RecordsHandled", handled);
       json.writeNumberField("RecordsFailed", failed);
+      json.writeNumberField("RecordsDeadLettered", deadLettered);
       json.writeNumberField("RecordsRejected", rejected);
       if (oldestChange != null) {
         json.writeNumberField("SyncLag", Math.max(0, now.toEpochMilli() - oldestChange.toEpochMilli()));

@@ -167,6 +167,7 @@ class BadInputCorpusTest {
       if (outcome.batch() == null) {
         wholeDocuments++;
         assertThat(deadLetters.stored).as(c.name()).singleElement().satisfies(e -> assertThat(e.errorMessage()).isNotBlank());
+        assertThat(outcome.deadLettered()).as(c.name()).isEqualTo(1);
         continue;
       }
       Set<String> deadLettered = new TreeSet<>();
@@ -185,6 +186,7 @@ class BadInputCorpusTest {
         }
       }
       rejectedRecords += failedHere;
+      assertThat(outcome.deadLettered()).as(c.name()).isEqualTo(failedHere);
       if (outcome.response() != null && outcome.response().has("batchItemFailures")) {
         JsonNode failures = outcome.response().get("batchItemFailures");
         assertThat(failures).as(c.name() + ": nothing left to redeliver").isEmpty();

@@ -66,7 +66,7 @@ class InvocationMetricsTest {
     assertThat(directive.path("Namespace").asText()).isEqualTo("CqrsSuite");
     assertThat(directive.path("Dimensions").get(0).toString()).isEqualTo("[\"service\",\"source\"]");
     assertThat(directive.path("Metrics")).extracting(m -> m.path("Name").asText())
-        .containsExactly("RecordsHandled", "RecordsFailed", "RecordsRejected", "SyncLag");
+        .containsExactly("RecordsHandled", "RecordsFailed", "RecordsDeadLettered", "RecordsRejected", "SyncLag");
     assertThat(line.path("_aws").path("Timestamp").asLong()).isEqualTo(NOW.toEpochMilli());
   }
 
@@ -86,5 +86,16 @@ class InvocationMetricsTest {
     metrics(Map.of("SUITE_METRICS", "off"))
         .record(new InvocationOutcome(null, null, null, new InvalidEventException("", "x")));
     assertThat(lines.size()).isZero();
+  }
+
+  @Test
+  void deadLetteredRecordsAreCountedApartFromTheFailuresLeftForRedelivery() throws Exception {
+    List<RecordResult> records = List.of(change(0, NOW, false), change(1, NOW, false), change(2, NOW, true));
+    metrics(Map.of())
+        .record(new InvocationOutcome(EventSource.DYNAMODB_STREAM, new BatchResult(EventSource.DYNAMODB_STREAM, records), null, null, 2));
+    JsonNode line = line();
+    assertThat(line.path("RecordsDeadLettered").asLong()).isEqualTo(2);
+    assertThat(line.path("RecordsFailed").asLong()).isZero();
+    assertThat(line.path("RecordsHandled").asLong()).isEqualTo(1);
   }
 }
