@@ -42,10 +42,19 @@ public final class TransientRetry {
    * included), so callers classify and report it like a first-attempt failure.
    */
   public <T> T call(Attempt<T> call) throws Exception {
-    if (settings.maxAttempts() == 1) {
+    // The first attempt runs bare: most calls succeed, and the hot path should not build a retry policy for them.
+    long started = System.nanoTime();
+    Throwable firstFailure;
+    try {
       return call.run();
+    } catch (Exception | Error e) {
+      if (settings.maxAttempts() == 1 || FailureClassifier.classify(e) == FailureKind.PERMANENT) {
+        throw e;
+      }
+      firstFailure = e;
     }
-    long[] lastAttemptNanos = new long[1];
+    long[] lastAttemptNanos = {System.nanoTime() - started};
+    boolean[] firstReplayed = {false};
     RetryPolicyBuilder<T> builder = RetryPolicy.<T>builder();
     Duration base = positive(settings.baseDelay());
     Duration max = positive(settings.maxDelay());
@@ -68,11 +77,17 @@ public final class TransientRetry {
       return Failsafe.with(policy)
           .get(
               () -> {
-                long started = System.nanoTime();
+                // Failsafe's first attempt is the one already made: its failure is replayed, not the call, so the
+                // policy decides about it and the backoff schedule is unchanged.
+                if (!firstReplayed[0]) {
+                  firstReplayed[0] = true;
+                  throw firstFailure;
+                }
+                long attemptStarted = System.nanoTime();
                 try {
                   return call.run();
                 } finally {
-                  lastAttemptNanos[0] = System.nanoTime() - started;
+                  lastAttemptNanos[0] = System.nanoTime() - attemptStarted;
                 }
               });
     } catch (FailsafeException e) {
