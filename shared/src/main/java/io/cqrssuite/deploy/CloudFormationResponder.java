@@ -1,5 +1,8 @@
 package io.cqrssuite.deploy;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,39 +53,56 @@ public final class CloudFormationResponder {
             .PUT(HttpRequest.BodyPublishers.ofByteArray(response.toJson()))
             .build();
     String where = responseUrl.getScheme() + "://" + responseUrl.getRawAuthority();
-    IOException last = null;
-    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) {
-        pause();
+    // Tried again: a network failure or a 5xx/429 (Retryable). Not: a refusal, or an interruption.
+    RetryPolicy<Void> policy =
+        RetryPolicy.<Void>builder()
+            .handle(Retryable.class)
+            .withMaxAttempts(maxAttempts)
+            .withDelay(pause.isZero() ? Duration.ofMillis(1) : pause)
+            .build();
+    try {
+      Failsafe.with(policy).run(() -> put(request, where));
+    } catch (FailsafeException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Retryable retryable) {
+        throw retryable.failure;
       }
-      try {
-        int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status >= 200 && status < 300) {
-          return;
-        }
-        last = new IOException("the CloudFormation response URL at " + where + " answered HTTP " + status);
-        if (status < 500 && status != 429) {
-          throw last;
-        }
-      } catch (InterruptedException e) {
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof InterruptedException) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while answering CloudFormation at " + where, e);
-      } catch (IOException e) {
-        if (e == last) {
-          throw e;
-        }
-        last = new IOException("cannot reach the CloudFormation response URL at " + where + ": " + e, e);
+        throw new IOException("interrupted while answering CloudFormation at " + where, cause);
       }
+      throw e;
     }
-    throw last;
   }
 
-  private void pause() throws IOException {
+  private void put(HttpRequest request, String where) throws IOException, InterruptedException, Retryable {
+    int status;
     try {
-      Thread.sleep(pause.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while answering CloudFormation", e);
+      status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new Retryable(new IOException("cannot reach the CloudFormation response URL at " + where + ": " + e, e));
+    }
+    if (status >= 200 && status < 300) {
+      return;
+    }
+    IOException refused = new IOException("the CloudFormation response URL at " + where + " answered HTTP " + status);
+    if (status >= 500 || status == 429) {
+      throw new Retryable(refused);
+    }
+    throw refused;
+  }
+
+  /** Marks a failure worth another attempt; carries the failure reported when attempts run out. */
+  private static final class Retryable extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final IOException failure;
+
+    Retryable(IOException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
     }
   }
 }
