@@ -5,8 +5,10 @@ import io.cqrssuite.factory.InboundBatch;
 import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.failure.FailureClassifier;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.logging.CorrelationContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,19 +24,30 @@ import javax.inject.Inject;
  * <p>Records are independent unless they share an ordering key (an SQS FIFO message group, a DynamoDB stream
  * batch): after one of those fails, the later records of that key are not attempted and are reported failed, so a
  * redelivery replays them in order instead of applying them ahead of the one that failed (semantics §4).
+ *
+ * <p>Each record's handlers run inside its {@link CorrelationContext} scope ({@link InboundRecord#correlationId()}).
+ * A batch handler spans records, so it runs inside a scope only when every record it takes shares one correlation
+ * id (a one-record delivery, or a request fanned out in one batch); otherwise its lines carry none rather than a
+ * wrong one.
  */
 public final class BatchProcessor {
   private final EventBus bus;
   private final List<BatchEventHandler<?>> batchHandlers;
+  private final CorrelationContext correlation;
 
   public BatchProcessor(EventBus bus) {
     this(bus, Set.of());
   }
 
-  @Inject
   public BatchProcessor(EventBus bus, Set<BatchEventHandler<?>> batchHandlers) {
+    this(bus, batchHandlers, new CorrelationContext());
+  }
+
+  @Inject
+  public BatchProcessor(EventBus bus, Set<BatchEventHandler<?>> batchHandlers, CorrelationContext correlation) {
     this.bus = bus;
     this.batchHandlers = List.copyOf(batchHandlers);
+    this.correlation = correlation;
   }
 
   public BatchResult process(InboundBatch batch) {
@@ -60,9 +73,13 @@ public final class BatchProcessor {
     Map<DomainEvent, List<HandlerOutcome>> outcomes = new IdentityHashMap<>();
     for (BatchEventHandler<?> handler : batchHandlers) {
       List<DomainEvent> taken = new ArrayList<>();
+      Set<String> correlationIds = new HashSet<>();
       for (InboundRecord record : batch.records()) {
         for (DomainEvent event : record.events()) {
           if (handler.eventType().isInstance(event)) {
+            if (taken.isEmpty() || correlationIds.size() == 1) {
+              correlationIds.add(record.correlationId());
+            }
             taken.add(event);
           }
         }
@@ -70,7 +87,11 @@ public final class BatchProcessor {
       if (taken.isEmpty()) {
         continue;
       }
-      List<HandlerOutcome> results = invoke(handler, taken);
+      List<HandlerOutcome> results;
+      try (CorrelationContext.Scope ignored =
+          correlation.open(correlationIds.size() == 1 ? correlationIds.iterator().next() : null)) {
+        results = invoke(handler, taken);
+      }
       for (int i = 0; i < taken.size(); i++) {
         HandlerOutcome outcome = results.get(i);
         if (outcome != null) {
@@ -101,6 +122,12 @@ public final class BatchProcessor {
   }
 
   private RecordResult process(InboundRecord record, Map<DomainEvent, List<HandlerOutcome>> batchOutcomes) {
+    try (CorrelationContext.Scope ignored = correlation.open(record.correlationId())) {
+      return dispatch(record, batchOutcomes);
+    }
+  }
+
+  private RecordResult dispatch(InboundRecord record, Map<DomainEvent, List<HandlerOutcome>> batchOutcomes) {
     if (record.rejected()) {
       return new RecordResult(
           record,

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * One JSON object per line, with the keys Powertools users search by ({@code level}, {@code message},
- * {@code service}, {@code timestamp}) plus the caller's fields.
+ * {@code service}, {@code timestamp}) plus the caller's fields; inside a {@link CorrelationContext} scope also
+ * {@code correlation_id}, unless the caller's fields name one themselves.
  *
  * <p>Written by hand on Jackson's streaming generator rather than through a logging framework: a framework with a
  * JSON layout adds hundreds of milliseconds to a Lambda cold start for what is one generator call per line.
@@ -31,6 +32,7 @@ public final class StructuredLog {
   private final PrintStream out;
   private final Level threshold;
   private final String functionName;
+  private final CorrelationContext correlation;
   private volatile Invocation invocation;
   private volatile boolean warm;
 
@@ -41,11 +43,18 @@ public final class StructuredLog {
     this(service, out, threshold, null);
   }
 
+  /** Without a correlation context of its own: lines carry no {@code correlation_id} unless the caller adds it. */
   public StructuredLog(String service, PrintStream out, Level threshold, String functionName) {
+    this(service, out, threshold, functionName, new CorrelationContext());
+  }
+
+  public StructuredLog(
+      String service, PrintStream out, Level threshold, String functionName, CorrelationContext correlation) {
     this.service = service;
     this.out = out;
     this.threshold = threshold;
     this.functionName = functionName;
+    this.correlation = correlation;
   }
 
   /**
@@ -80,6 +89,11 @@ public final class StructuredLog {
    * @throws IllegalArgumentException naming the variable when the level is not one of {@link Level}
    */
   public static StructuredLog fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, new CorrelationContext());
+  }
+
+  /** As {@link #fromEnvironment(Map)}, with lines inside {@code correlation}'s scopes carrying their id. */
+  public static StructuredLog fromEnvironment(Map<String, String> env, CorrelationContext correlation) {
     String service =
         env.getOrDefault("POWERTOOLS_SERVICE_NAME", env.getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "cqrs-suite"));
     String level = env.getOrDefault("SUITE_LOG_LEVEL", env.getOrDefault("POWERTOOLS_LOG_LEVEL", "INFO"));
@@ -89,7 +103,7 @@ public final class StructuredLog {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("SUITE_LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, found '" + level + "'", e);
     }
-    return new StructuredLog(service, System.err, threshold, env.get("AWS_LAMBDA_FUNCTION_NAME"));
+    return new StructuredLog(service, System.err, threshold, env.get("AWS_LAMBDA_FUNCTION_NAME"), correlation);
   }
 
   public void debug(String message, Map<String, ?> fields) {
@@ -135,6 +149,10 @@ public final class StructuredLog {
         if (current.traceId() != null) {
           json.writeStringField("xray_trace_id", current.traceId());
         }
+      }
+      String correlationId = correlation.current().orElse(null);
+      if (correlationId != null && !fields.containsKey("correlation_id")) {
+        json.writeStringField("correlation_id", correlationId);
       }
       for (Map.Entry<String, ?> field : fields.entrySet()) {
         Object value = field.getValue();

@@ -7,8 +7,9 @@ import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.failure.FailureClassifier;
 import io.cqrssuite.failure.FailureKind;
 import io.cqrssuite.failure.TransientException;
-import io.cqrssuite.reliability.TransientRetry;
+import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.reliability.TransientRetry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,9 @@ import javax.inject.Singleton;
  *       succeeds or fails with the newer one that stood for it, so a failure is reported at the lowest sequence
  *       number concerned and redelivery repeats it.
  * </ol>
+ *
+ * <p>The targets' threads run inside the caller's {@link CorrelationContext} scope, so their log lines carry the
+ * same {@code correlation_id} as the caller's.
  */
 @Singleton
 public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEvent>, AutoCloseable {
@@ -43,6 +47,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   private final ExecutorService targets;
   private final StructuredLog log;
   private final TransientRetry retry;
+  private final CorrelationContext correlation;
 
   /** Without a log (conflict decisions are not recorded) and without in-invocation retries. */
   public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
@@ -53,11 +58,18 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
    * The changes a target failed transiently are synced again, and only those, while {@code retry} allows (attempts
    * left, time left in the invocation).
    */
-  @Inject
   public DataSyncDispatcher(Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry) {
+    this(handlers, log, retry, new CorrelationContext());
+  }
+
+  /** As above, with the target threads inside the scope of {@code correlation} current at the caller. */
+  @Inject
+  public DataSyncDispatcher(
+      Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry, CorrelationContext correlation) {
     this.handlers = List.copyOf(handlers);
     this.log = log;
     this.retry = retry;
+    this.correlation = correlation;
     // One thread per target: the work is I/O-bound, and targets must not wait on each other.
     this.targets =
         this.handlers.size() <= 1
@@ -158,7 +170,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
     for (int h = 0; h < handlers.size(); h++) {
       DataSyncHandler handler = handlers.get(h);
       Map<String, ChangeRecord> batch = batches.get(h);
-      running.add(targets.submit(() -> run(handler, batch)));
+      running.add(targets.submit(correlation.propagate(() -> run(handler, batch))));
     }
     for (int h = 0; h < handlers.size(); h++) {
       try {
