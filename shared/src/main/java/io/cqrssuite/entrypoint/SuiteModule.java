@@ -1,6 +1,7 @@
 package io.cqrssuite.entrypoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dagger.Lazy;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.Multibinds;
@@ -10,7 +11,10 @@ import io.cqrssuite.bus.BatchEventHandler;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.bus.UnhandledEvents;
 import io.cqrssuite.factory.EventJson;
+import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.outbound.OutboundMessages;
+import io.cqrssuite.outbound.WorkflowStarts;
 import io.cqrssuite.reliability.DeadLetterSettings;
 import io.cqrssuite.reliability.DeadLetters;
 import io.cqrssuite.reliability.SqsDeadLetters;
@@ -20,6 +24,7 @@ import java.util.Set;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -31,7 +36,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} for the log's {@code service}, and the AWS
  * settings of {@link AwsSettings}, {@code SUITE_DEAD_LETTER_QUEUE_URL} and {@code SUITE_DEAD_LETTER_BUCKET}
  * ({@link DeadLetterSettings}: unset, no dead letters). SDK clients are built on first use, so a function that never
- * answers a task token never pays for a Step Functions client at cold start.
+ * answers a task token never pays for a Step Functions client at cold start; the same holds for the SQS and SNS
+ * clients of {@link OutboundMessages} and the Step Functions client of {@link WorkflowStarts}.
  */
 @Module
 public abstract class SuiteModule {
@@ -51,8 +57,8 @@ public abstract class SuiteModule {
 
   @Provides
   @Singleton
-  static StructuredLog log(@Environment Map<String, String> env) {
-    return StructuredLog.fromEnvironment(env);
+  static StructuredLog log(@Environment Map<String, String> env, CorrelationContext correlation) {
+    return StructuredLog.fromEnvironment(env, correlation);
   }
 
   @Provides
@@ -99,6 +105,21 @@ public abstract class SuiteModule {
     S3Client s3 =
         clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build();
     return new SqsDeadLetters(sqs, settings.queueUrl(), s3, settings.bucket(), mapper, log);
+  }
+
+  @Provides
+  @Singleton
+  static OutboundMessages outboundMessages(AwsClients clients, CorrelationContext correlation) {
+    return new OutboundMessages(
+        () -> clients.configure(SqsClient.builder(), "SQS").build(),
+        () -> clients.configure(SnsClient.builder(), "SNS").build(),
+        correlation);
+  }
+
+  @Provides
+  @Singleton
+  static WorkflowStarts workflowStarts(Lazy<SfnClient> sfn, ObjectMapper mapper, CorrelationContext correlation) {
+    return new WorkflowStarts(sfn::get, mapper, correlation);
   }
 
   @Provides

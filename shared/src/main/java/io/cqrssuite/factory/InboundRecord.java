@@ -2,6 +2,7 @@ package io.cqrssuite.factory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrssuite.event.DomainEvent;
+import io.cqrssuite.event.TaskEvent;
 import java.util.List;
 
 /**
@@ -35,9 +36,12 @@ public record InboundRecord(
   }
 
   /**
-   * The id that ties this record to the request that caused it, for logs and dead letters: a {@code correlationId}
-   * message attribute (SQS, or SNS), a {@code correlationId} in an EventBridge detail (or its {@code metadata}),
-   * else the record's own event id, so there is always one to search by.
+   * The id that ties this record to the request that caused it, for logs, dead letters and what its handlers send
+   * on: a {@code correlationId} message attribute (SQS, or SNS), a {@code correlationId} in an EventBridge detail
+   * (or its {@code metadata}), in a Step Functions task payload or its {@code input} (where
+   * {@code io.cqrssuite.outbound.WorkflowStarts} puts it). A record that carries none gets its own event id
+   * (semantics §3; the item identifier when it was rejected before it had events): derived from the source's id
+   * alone, so every redelivery and replay of the record logs under the same id.
    */
   public String correlationId() {
     if (raw != null) {
@@ -46,10 +50,21 @@ public record InboundRecord(
             raw.path("messageAttributes").path("correlationId").path("stringValue"),
             raw.path("Sns").path("MessageAttributes").path("correlationId").path("Value"),
             raw.path("detail").path("correlationId"),
-            raw.path("detail").path("metadata").path("correlationId")
+            raw.path("detail").path("metadata").path("correlationId"),
+            raw.path("correlationId"),
+            raw.path("input").path("correlationId")
           }) {
         if (candidate.isTextual() && !candidate.textValue().isBlank()) {
           return candidate.textValue();
+        }
+      }
+    }
+    // A task that came inside an SQS body: its input is only readable once the factory has parsed the body.
+    for (DomainEvent event : events) {
+      if (event instanceof TaskEvent task && task.input() != null) {
+        JsonNode carried = task.input().path("correlationId");
+        if (carried.isTextual() && !carried.textValue().isBlank()) {
+          return carried.textValue();
         }
       }
     }
