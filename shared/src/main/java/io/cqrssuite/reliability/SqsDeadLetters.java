@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.outbound.CorrelationAttribute;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,7 +26,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * {@value #MAX_BYTES} bytes per call. An envelope larger than one message may be is never cut: with a bucket it is
  * stored there first (content-addressed, so a retried write lands on the same object) and the queue receives a
  * pointer ({@link DeadLetterEnvelope#toPointerJson}); without one it is reported as not stored, so its record stays
- * failed and visible.
+ * failed and visible. Each message carries the envelope's correlation id as the {@code correlationId} attribute
+ * ({@link CorrelationAttribute}), so a replayed record keeps the id it failed under.
  */
 public final class SqsDeadLetters implements DeadLetters {
   static final int MAX_ENTRIES = 10;
@@ -66,6 +68,7 @@ public final class SqsDeadLetters implements DeadLetters {
     Exception[] failures = new Exception[envelopes.size()];
     List<Integer> chunk = new ArrayList<>(MAX_ENTRIES);
     List<String> bodies = new ArrayList<>(MAX_ENTRIES);
+    List<String> correlationIds = new ArrayList<>(MAX_ENTRIES);
     int chunkBytes = 0;
     for (int i = 0; i < envelopes.size(); i++) {
       DeadLetterEnvelope envelope = envelopes.get(i);
@@ -77,11 +80,13 @@ public final class SqsDeadLetters implements DeadLetters {
         continue;
       }
       byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
-      int bytes = utf8.length;
+      // SQS counts message attributes toward the size limit too.
+      int attribute = attributeBytes(envelope.correlationId());
+      int bytes = utf8.length + attribute;
       if (bytes > MAX_BYTES && s3 != null) {
         try {
           body = offload(envelope, utf8);
-          bytes = body.getBytes(StandardCharsets.UTF_8).length;
+          bytes = body.getBytes(StandardCharsets.UTF_8).length + attribute;
         } catch (SdkException | JsonProcessingException e) {
           failures[i] = e;
           log.error(
@@ -104,17 +109,19 @@ public final class SqsDeadLetters implements DeadLetters {
         continue;
       }
       if (chunk.size() == MAX_ENTRIES || chunkBytes + bytes > MAX_BYTES) {
-        send(chunk, bodies, failures);
+        send(chunk, bodies, correlationIds, failures);
         chunk.clear();
         bodies.clear();
+        correlationIds.clear();
         chunkBytes = 0;
       }
       chunk.add(i);
       bodies.add(body);
+      correlationIds.add(envelope.correlationId());
       chunkBytes += bytes;
     }
     if (!chunk.isEmpty()) {
-      send(chunk, bodies, failures);
+      send(chunk, bodies, correlationIds, failures);
     }
     List<Write> writes = new ArrayList<>(envelopes.size());
     for (int i = 0; i < envelopes.size(); i++) {
@@ -131,6 +138,13 @@ public final class SqsDeadLetters implements DeadLetters {
     return mapper.writeValueAsString(envelope.toPointerJson(mapper, bucket, key, utf8.length));
   }
 
+  /** What the correlation attribute adds toward a call's size limit: name, type and value. */
+  private static int attributeBytes(String correlationId) {
+    return correlationId == null || correlationId.isBlank()
+        ? 0
+        : CorrelationAttribute.NAME.length() + "String".length() + correlationId.getBytes(StandardCharsets.UTF_8).length;
+  }
+
   private static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -140,10 +154,15 @@ public final class SqsDeadLetters implements DeadLetters {
   }
 
   /** Entry ids are the envelopes' positions, so a per-entry error maps back to its envelope. */
-  private void send(List<Integer> positions, List<String> bodies, Exception[] failures) {
+  private void send(List<Integer> positions, List<String> bodies, List<String> correlationIds, Exception[] failures) {
     List<SendMessageBatchRequestEntry> entries = new ArrayList<>(positions.size());
     for (int k = 0; k < positions.size(); k++) {
-      entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(positions.get(k))).messageBody(bodies.get(k)).build());
+      entries.add(
+          SendMessageBatchRequestEntry.builder()
+              .id(Integer.toString(positions.get(k)))
+              .messageBody(bodies.get(k))
+              .messageAttributes(CorrelationAttribute.sqs(correlationIds.get(k)))
+              .build());
     }
     try {
       SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));

@@ -5,6 +5,7 @@ import dagger.Module;
 import dagger.Provides;
 import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.entrypoint.Environment;
+import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
 import java.time.Clock;
 import java.util.Map;
@@ -25,10 +26,11 @@ public interface AlarmModule {
 
   @Provides
   @Singleton
-  static AlarmPublisher alarmPublisher(AlarmSettings settings, AwsClients clients, ObjectMapper mapper, StructuredLog log) {
+  static AlarmPublisher alarmPublisher(
+      AlarmSettings settings, AwsClients clients, ObjectMapper mapper, StructuredLog log, CorrelationContext correlation) {
     SnsClient sns = settings.topicArn() == null ? null : clients.configure(SnsClient.builder(), "SNS").build();
     AlarmCounter counter = settings.table() == null ? null : new AlarmCounter(clients.dynamoDb(), settings.table());
     return new AlarmPublisher(
-        sns, settings.topicArn(), counter, settings.window(), settings.source(), mapper, log, Clock.systemUTC());
+        sns, settings.topicArn(), counter, settings.window(), settings.source(), mapper, log, Clock.systemUTC(), correlation);
   }
 }

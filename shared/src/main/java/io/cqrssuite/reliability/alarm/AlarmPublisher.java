@@ -3,7 +3,9 @@ package io.cqrssuite.reliability.alarm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.outbound.CorrelationAttribute;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +22,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
  *
  * <p>{@link #raise} never throws: a counter or SNS failure is logged (an alarm must never make a record fail and be
  * redelivered). When the counter table cannot be reached the alarm is sent anyway, without de-duplication.
+ *
+ * <p>The SNS message carries a {@code correlationId} attribute ({@link CorrelationAttribute}): the id of the
+ * {@link CorrelationContext} scope the alarm is raised in, else the alarm's first event id (the id a record that
+ * carries none is logged under), so the alarm leads to the log lines of the failure.
  */
 public final class AlarmPublisher {
   public static final int MAX_MESSAGE_CHARS = 1_000;
@@ -33,6 +39,7 @@ public final class AlarmPublisher {
   private final StructuredLog log;
   private final Clock clock;
   private final boolean enabled;
+  private final CorrelationContext correlation;
 
   /**
    * @param sns {@code null} (with {@code topicArn}) when alarms are only logged
@@ -47,7 +54,21 @@ public final class AlarmPublisher {
       ObjectMapper mapper,
       StructuredLog log,
       Clock clock) {
-    this(sns, topicArn, counter, window, source, mapper, log, clock, true);
+    this(sns, topicArn, counter, window, source, mapper, log, clock, new CorrelationContext());
+  }
+
+  /** As above, stamping the id of {@code correlation}'s current scope on what is published. */
+  public AlarmPublisher(
+      SnsClient sns,
+      String topicArn,
+      AlarmCounter counter,
+      Duration window,
+      String source,
+      ObjectMapper mapper,
+      StructuredLog log,
+      Clock clock,
+      CorrelationContext correlation) {
+    this(sns, topicArn, counter, window, source, mapper, log, clock, true, correlation);
   }
 
   private AlarmPublisher(
@@ -59,7 +80,8 @@ public final class AlarmPublisher {
       ObjectMapper mapper,
       StructuredLog log,
       Clock clock,
-      boolean enabled) {
+      boolean enabled,
+      CorrelationContext correlation) {
     this.sns = topicArn == null ? null : sns;
     this.topicArn = topicArn;
     this.counter = counter;
@@ -69,11 +91,12 @@ public final class AlarmPublisher {
     this.log = log;
     this.clock = clock;
     this.enabled = enabled;
+    this.correlation = correlation;
   }
 
   /** Raises nothing at all: for entrypoints built without alarms. */
   public static AlarmPublisher none() {
-    return new AlarmPublisher(null, null, null, AlarmSettings.DEFAULT_WINDOW, "", null, null, Clock.systemUTC(), false);
+    return new AlarmPublisher(null, null, null, AlarmSettings.DEFAULT_WINDOW, "", null, null, Clock.systemUTC(), false, new CorrelationContext());
   }
 
   /** The {@code source} every alarm of this function carries. */
@@ -148,7 +171,14 @@ public final class AlarmPublisher {
       return;
     }
     try {
-      String messageId = sns.publish(r -> r.topicArn(topicArn).subject(subject).message(body)).messageId();
+      String correlationId =
+          correlation.current().orElse(alarm.eventIds().isEmpty() ? null : alarm.eventIds().get(0));
+      String messageId =
+          sns.publish(r -> r.topicArn(topicArn)
+                  .subject(subject)
+                  .message(body)
+                  .messageAttributes(CorrelationAttribute.sns(correlationId)))
+              .messageId();
       log.info("alarm published", Map.of("fingerprint", fingerprint, "snsMessageId", String.valueOf(messageId)));
     } catch (RuntimeException e) {
       log.error(
