@@ -77,7 +77,8 @@ public final class BatchProcessor {
       for (InboundRecord record : batch.records()) {
         for (DomainEvent event : record.events()) {
           if (handler.eventType().isInstance(event)) {
-            if (taken.isEmpty() || correlationIds.size() == 1) {
+            // Two different ids settle it: no scope; the remaining records need not be read.
+            if (correlationIds.size() < 2) {
               correlationIds.add(record.correlationId());
             }
             taken.add(event);
