@@ -1,13 +1,14 @@
 package io.cqrssuite.local.chaos;
 
 /**
- * What a fault proxy has done so far. A unit is an HTTP request for {@link HttpFaultProxy} and a chunk of bytes
+ * What a fault proxy has done so far, so a chaos run can report the faults its read models had to survive and a
+ * test can tell whether a fault it planned did happen. A unit is an HTTP request for {@link HttpFaultProxy} and a chunk of bytes
  * (either direction) for {@link TcpFaultProxy}; each unit ends as exactly one of forwarded, reset or answered 503,
  * and a stalled unit is counted in {@code stalls} as well as in {@code forwarded} once it went through. The
  * counts of a unit are final before its effect reaches the client.
  *
  * @param connections client connections accepted
- * @param forwarded units relayed to their end (for HTTP: requests whose whole response reached the client)
+ * @param forwarded units relayed (for HTTP: requests whose response the proxy relays to the client)
  * @param resets units that ended the connection with a reset, before or after the server saw them
  * @param stalls units held back before being forwarded
  * @param errors503 HTTP requests answered 503 by the proxy itself
