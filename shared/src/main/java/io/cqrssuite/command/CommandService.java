@@ -18,6 +18,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -227,6 +228,12 @@ public final class CommandService {
       dynamoDb.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
     } catch (ConditionalCheckFailedException taken) {
       throw new VersionConflictException(pk, code, next, latest(pk, code).map(StoredCommand::version).orElse(0L));
+    } catch (DynamoDbException e) {
+      if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+        // The item itself is malformed (an empty attribute name, a number out of range): no retry will change that.
+        throw new InvalidCommandException(pk + "#" + code + ": DynamoDB refused the command: " + e.awsErrorDetails().errorMessage());
+      }
+      throw new CommandStoreException(table + ": command " + pk + "#" + CommandKeys.versioned(code, next) + " could not be written", e);
     } catch (SdkException e) {
       throw new CommandStoreException(table + ": command " + pk + "#" + CommandKeys.versioned(code, next) + " could not be written", e);
     }

@@ -30,6 +30,9 @@ final class ItemJson {
     Map<String, AttributeValue> item = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = image.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
+      if (entry.getKey().isEmpty()) {
+        throw new InvalidCommandException("an attribute has an empty name, which DynamoDB does not allow");
+      }
       item.put(entry.getKey(), value(entry.getValue(), entry.getKey()));
     }
     return item;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,24 +60,30 @@ final class LargeAttributes {
       }
       planned.forEach((name, offload) -> item.put(name, ItemJson.value(offload.pointer(), name)));
       long total = ItemJson.size(item);
-      while (total > CommandSettings.MAX_ITEM_BYTES) {
-        String largest = largest(item, name -> offloadable(name, image) && !planned.containsKey(name));
-        if (largest == null) {
-          break;
+      if (total > CommandSettings.MAX_ITEM_BYTES) {
+        // Largest first, so the fewest objects bring the item under the limit.
+        List<String> candidates = new ArrayList<>();
+        item.keySet().stream().filter(name -> offloadable(name, image) && !planned.containsKey(name)).forEach(candidates::add);
+        candidates.sort(Comparator.comparingLong((String name) -> ItemJson.size(name, item.get(name))).reversed());
+        for (String name : candidates) {
+          if (total <= CommandSettings.MAX_ITEM_BYTES) {
+            break;
+          }
+          Offload offload = plan(table, pk, code, version, name, image, latest);
+          AttributeValue pointer = ItemJson.value(offload.pointer(), name);
+          long saved = ItemJson.size(name, item.get(name)) - ItemJson.size(name, pointer);
+          if (saved <= 0) {
+            break;
+          }
+          planned.put(name, offload);
+          item.put(name, pointer);
+          total -= saved;
         }
-        Offload offload = plan(table, pk, code, version, largest, image, latest);
-        AttributeValue pointer = ItemJson.value(offload.pointer(), largest);
-        if (ItemJson.size(largest, pointer) >= ItemJson.size(largest, item.get(largest))) {
-          break;
-        }
-        planned.put(largest, offload);
-        item.put(largest, pointer);
-        total = ItemJson.size(item);
       }
     }
     long total = ItemJson.size(item);
     if (total > CommandSettings.MAX_ITEM_BYTES) {
-      String largest = largest(item, name -> true);
+      String largest = largest(item);
       throw new CommandTooLargeException(where, largest, ItemJson.size(largest, item.get(largest)), total, CommandSettings.MAX_ITEM_BYTES,
           bucket == null ? "no bucket is configured for large attributes (" + CommandSettings.BUCKET + ")"
               : "even with its large attributes in S3");
@@ -93,12 +100,12 @@ final class LargeAttributes {
     return !KEPT_IN_ITEM.contains(name) && !CommandImages.isPointer(image.get(name));
   }
 
-  private static String largest(Map<String, AttributeValue> item, java.util.function.Predicate<String> eligible) {
+  private static String largest(Map<String, AttributeValue> item) {
     String largest = null;
     long largestSize = -1;
     for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
       long size = ItemJson.size(attribute.getKey(), attribute.getValue());
-      if (eligible.test(attribute.getKey()) && size > largestSize) {
+      if (size > largestSize) {
         largest = attribute.getKey();
         largestSize = size;
       }

@@ -185,7 +185,7 @@ class CommandServiceTest {
   @Test
   void ofTwoConcurrentPublishersOfTheSameNextVersionExactlyOneWins() throws Exception {
     service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)));
-    CommandService racing = service(new ConcurrentPublishers(dynamoDb, tables.command(), 2), settings);
+    CommandService racing = service(new RacingPuts(dynamoDb, tables.command(), 2), settings);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     List<Future<PublishResult>> futures = new ArrayList<>();
     try {
@@ -226,7 +226,7 @@ class CommandServiceTest {
   @Test
   void racingPublishersOfTheSameLargeValueWriteOneObjectAndTheLoserStillGetsAConflict() throws Exception {
     service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)));
-    CommandService racing = service(new ConcurrentPublishers(dynamoDb, tables.command(), 2), settings);
+    CommandService racing = service(new RacingPuts(dynamoDb, tables.command(), 2), settings);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<PublishResult>> futures = new ArrayList<>();
@@ -472,6 +472,24 @@ class CommandServiceTest {
     forged.set("description", mapper.readTree("{\"$s3\": {\"bucket\": \"other\", \"key\": \"secret\", \"sha256\": \"00\", \"bytes\": 1}}"));
     assertThatThrownBy(() -> service.publish(NewCommand.of(PK, "P-1", forged)))
         .isInstanceOfSatisfying(InvalidCommandException.class, e -> assertThat(e.getMessage()).contains("description"));
+    ObjectNode emptyName = product("x", 1);
+    emptyName.put("", "no name");
+    assertThatThrownBy(() -> service.publish(NewCommand.of(PK, "P-1", emptyName))).isInstanceOf(InvalidCommandException.class);
     assertThat(commandCount()).isZero();
+  }
+
+  @Test
+  void anUnreachableTableIsATransientStoreFailure() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (DynamoDbClient nowhere = Dynalite.client(java.net.URI.create("http://127.0.0.1:" + closedPort))) {
+      CommandService unreachable = service(nowhere, settings);
+      assertThatThrownBy(() -> unreachable.publish(NewCommand.of(PK, "P-1", product("x", 1))))
+          .isInstanceOf(CommandStoreException.class)
+          .hasMessageContaining(tables.command())
+          .satisfies(e -> assertThat(io.cqrssuite.failure.FailureClassifier.classify(e)).isEqualTo(io.cqrssuite.failure.FailureKind.TRANSIENT));
+    }
   }
 }

@@ -12,6 +12,10 @@ import io.cqrssuite.sync.SyncOutcome;
 import io.cqrssuite.testing.Dynalite;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +139,27 @@ class CommandSyncTest {
     assertThat(replay).containsExactly(new SyncOutcome.Stale(3), new SyncOutcome.Stale(3), SyncOutcome.DUPLICATE);
     assertThat(data()).isEqualTo(dataBefore);
     assertThat(history()).isEqualTo(historyBefore);
+  }
+
+  @Test
+  void twoVersionsSyncedConcurrentlyBothEndInTheirPlace() throws Exception {
+    sync.apply(command(1, 100, false));
+    CommandSync racing = new CommandSync(new RacingPuts(dynamoDb, tables.data(), 2), tables);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<SyncOutcome> second = pool.submit(() -> racing.apply(command(2, 200, false)));
+      Future<SyncOutcome> third = pool.submit(() -> racing.apply(command(3, 300, false)));
+      assertThat(third.get(20, TimeUnit.SECONDS)).isEqualTo(SyncOutcome.APPLIED);
+      assertThat(second.get(20, TimeUnit.SECONDS)).isIn(SyncOutcome.APPLIED, new SyncOutcome.Stale(3));
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(data().get("version").n()).isEqualTo("3");
+    // Whichever put won, version 2 was either archived by the sync of 3 or, arriving late, by its own.
+    Map<String, Map<String, AttributeValue>> history = history();
+    assertThat(history).containsOnlyKeys("P-001@0000000001", "P-001@0000000002");
+    assertThat(history.get("P-001@0000000002").get("price").n()).isEqualTo("200");
   }
 
   @Test

@@ -1,9 +1,7 @@
 package io.cqrssuite.command;
 
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -13,18 +11,19 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * A real DynamoDB client whose command puts wait until {@code parties} publishers have all reached theirs: every
- * publisher has read the same latest version, so only the conditional put can tell them apart.
+ * A real DynamoDB client whose first puts to {@code table} are held until {@code parties} callers have all reached
+ * theirs: every caller has read the same state, so only the conditional put can tell them apart. Later puts (a
+ * retry after losing) go straight through.
  */
-final class ConcurrentPublishers implements DynamoDbClient {
+final class RacingPuts implements DynamoDbClient {
   private final DynamoDbClient delegate;
-  private final String commandTable;
-  private final CyclicBarrier barrier;
+  private final String table;
+  private final CountDownLatch arrived;
 
-  ConcurrentPublishers(DynamoDbClient delegate, String commandTable, int parties) {
+  RacingPuts(DynamoDbClient delegate, String table, int parties) {
     this.delegate = delegate;
-    this.commandTable = commandTable;
-    this.barrier = new CyclicBarrier(parties);
+    this.table = table;
+    this.arrived = new CountDownLatch(parties);
   }
 
   @Override
@@ -39,14 +38,15 @@ final class ConcurrentPublishers implements DynamoDbClient {
 
   @Override
   public PutItemResponse putItem(PutItemRequest request) {
-    if (request.tableName().equals(commandTable)) {
+    if (request.tableName().equals(table) && arrived.getCount() > 0) {
+      arrived.countDown();
       try {
-        barrier.await(10, TimeUnit.SECONDS);
+        if (!arrived.await(10, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the other callers never reached their put to " + table);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
-      } catch (BrokenBarrierException | TimeoutException e) {
-        throw new IllegalStateException("the other publisher never reached its put", e);
       }
     }
     return delegate.putItem(request);
