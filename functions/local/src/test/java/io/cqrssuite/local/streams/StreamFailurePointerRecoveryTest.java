@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.functions.eventfactory.EventFactoryHandler;
+import io.cqrssuite.functions.eventfactory.StreamFailureHandler;
 import io.cqrssuite.local.engine.PostgresEngine;
 import io.cqrssuite.local.engine.TestEngines;
 import io.cqrssuite.local.workload.ExpectedState;
@@ -68,6 +69,7 @@ class StreamFailurePointerRecoveryTest {
 
   private static SQSRestServer elasticMq;
   private static SqsClient sqs;
+  private static URI sqsEndpoint;
   private static StreamsApiHarness harness;
   private static DynamoDbStreamsClient streams;
   private static final Map<String, String> savedProperties = new HashMap<>();
@@ -85,7 +87,7 @@ class StreamFailurePointerRecoveryTest {
       System.setProperty(name, "test");
     }
     elasticMq = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
-    URI sqsEndpoint = URI.create("http://127.0.0.1:" + elasticMq.waitUntilStarted().localAddress().getPort());
+    sqsEndpoint = URI.create("http://127.0.0.1:" + elasticMq.waitUntilStarted().localAddress().getPort());
     sqs =
         SqsClient.builder()
             .region(Region.US_EAST_1)
@@ -328,6 +330,36 @@ class StreamFailurePointerRecoveryTest {
     // Kept on its queue: a long poll receives it again once its one-second visibility timeout has passed.
     List<Message> again = sqs.receiveMessage(b -> b.queueUrl(pointerQueue).waitTimeSeconds(10).visibilityTimeout(30)).messages();
     assertThat(again).singleElement().satisfies(m -> assertThat(m.body()).contains("DDBStreamBatchInfo"));
+  }
+
+  @Test
+  void theFunctionReportsThePointersItCouldNotEnvelopeAsBatchItemFailures() throws Exception {
+    List<ObjectNode> records = new ArrayList<>(StreamsApiHarnessTest.records(TABLE, 3).subList(0, 4));
+    ObjectNode huge = records.get(3).deepCopy();
+    ((ObjectNode) huge.path("dynamodb").path("NewImage")).putObject("description").put("S", "x".repeat(300_000));
+    records.set(3, huge);
+    harness.append(shardId, records.get(0).get("eventSourceARN").asText(), records);
+    ObjectNode event = JSON.createObjectNode();
+    var messages = event.putArray("Records");
+    messages.addObject().put("messageId", "fits").put("body", OnFailurePointers.message(shardId, records.subList(0, 3), "RetryAttemptsExhausted", 11, GIVEN_UP));
+    messages.addObject().put("messageId", "too-large").put("body", OnFailurePointers.message(shardId, records.subList(2, 4), "RetryAttemptsExhausted", 11, GIVEN_UP));
+    StreamFailureHandler handler =
+        new StreamFailureHandler(
+            Map.of(
+                "AWS_REGION", "us-east-1",
+                "SUITE_LOG_LEVEL", "ERROR",
+                // The Streams client takes the general override: AwsSettings has no Streams-specific variable.
+                "AWS_ENDPOINT_URL", harness.endpoint().toString(),
+                "AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString(),
+                "SUITE_DEAD_LETTER_QUEUE_URL", deadLetterQueue));
+
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, null);
+
+    assertThat(JSON.readTree(response.toByteArray())).isEqualTo(JSON.readTree("{\"batchItemFailures\":[{\"itemIdentifier\":\"too-large\"}]}"));
+    // The first pointer's three envelopes, and the second's one that fitted (written again when it is retried).
+    assertThat(drainBodies(deadLetterQueue)).extracting(e -> e.path("itemIdentifier").asText())
+        .containsExactlyInAnyOrder(sequence(records.get(0)), sequence(records.get(1)), sequence(records.get(2)), sequence(records.get(2)));
   }
 
   @Test
