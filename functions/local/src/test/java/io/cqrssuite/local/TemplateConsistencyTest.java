@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrssuite.functions.eventfactory.SchemaMigrationHandler;
+import io.cqrssuite.functions.eventfactory.StreamFailureHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,6 +168,50 @@ class TemplateConsistencyTest {
     assertThat(policies)
         .contains("AWSSecretsManagerGetSecretValuePolicy", "DatabaseSecretArn", "rds-db:connect", "es:ESHttpPut",
             "OpenSearchDomainArn");
+  }
+
+  /**
+   * The command stream's on-failure pointers are consumed: the queue the mapping sends them to is a source of
+   * StreamFailureFunction, which may read that stream and nothing else of it, and writes where the event factory's
+   * dead letters go.
+   */
+  @Test
+  void theStreamMappingsPointersReachTheFunctionThatReadsTheStream() {
+    FunctionSpec function = template.function("StreamFailureFunction", Map.of(), new ArrayList<>());
+    assertThat(function.handlerClass()).isEqualTo(StreamFailureHandler.class.getName());
+    JsonNode properties = resources.path("StreamFailureFunction").path("Properties");
+
+    JsonNode destination =
+        resources.path("EventFactoryFunction").path("Properties").path("Events").path("ProductCommandStream")
+            .path("Properties").path("DestinationConfig").path("OnFailure").path("Destination");
+    JsonNode source = properties.path("Events").path("StreamFailures");
+    assertThat(source.path("Type").asText()).isEqualTo("SQS");
+    assertThat(source.path("Properties").path("Queue")).isEqualTo(destination);
+    assertThat(destination.path("Fn::GetAtt").asText()).isEqualTo("StreamFailuresQueue.Arn");
+    // Lambda refuses an SQS mapping whose queue hides a message for less than the function may run.
+    assertThat(resources.path("StreamFailuresQueue").path("Properties").path("VisibilityTimeout").asInt())
+        .isGreaterThanOrEqualTo(function.timeoutSeconds());
+
+    JsonNode streamRead = null;
+    for (JsonNode policy : properties.path("Policies")) {
+      for (JsonNode statement : policy.path("Statement")) {
+        if (statement.path("Action").toString().contains("dynamodb:GetRecords")) {
+          streamRead = statement;
+        }
+      }
+    }
+    assertThat(streamRead).as("a statement allowing dynamodb:GetRecords").isNotNull();
+    assertThat(streamRead.path("Action").toString()).contains("dynamodb:GetShardIterator", "dynamodb:GetRecords");
+    JsonNode streamArn =
+        resources.path("EventFactoryFunction").path("Properties").path("Events").path("ProductCommandStream").path("Properties").path("Stream");
+    assertThat(streamRead.path("Resource")).isEqualTo(streamArn);
+
+    JsonNode variables = properties.path("Environment").path("Variables");
+    JsonNode eventFactoryVariables = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables");
+    for (String name : new String[] {"SUITE_DEAD_LETTER_QUEUE_URL", "SUITE_DEAD_LETTER_BUCKET", "SUITE_ALARM_TOPIC_ARN"}) {
+      assertThat(variables.get(name)).as(name).isNotNull().isEqualTo(eventFactoryVariables.get(name));
+    }
+    assertThat(properties.path("Policies").toString()).contains("DeadLetterQueue.QueueName", "DeadLetterBucket", "AlarmTopic.TopicName");
   }
 
   /**
