@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The Lambda context of an in-process invoke: the function's name, memory and a deadline from its timeout. */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
   private final FunctionSpec function;
   private final long deadlineMillis;
   private final String requestId = UUID.randomUUID().toString();
 
-  LocalContext(FunctionSpec function) {
+  public LocalContext(FunctionSpec function) {
     this.function = function;
     this.deadlineMillis = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
   }

@@ -12,10 +12,13 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import io.cqrssuite.local.bench.SyncBench;
+import io.cqrssuite.local.chaos.ChaosOptions;
+import io.cqrssuite.local.chaos.ChaosRun;
 import io.cqrssuite.local.workload.WorkloadOptions;
 
 /**
- * The Java side of {@code ./suite}: {@code invoke}, {@code run}, {@code samples}, {@code bench} and {@code dlq}. Exit codes: 0
+ * The Java side of {@code ./suite}: {@code invoke}, {@code run}, {@code chaos}, {@code samples}, {@code bench} and
+ * {@code dlq}. Exit codes: 0
  * done, 1 the function failed (its error is on stdout as Lambda's error JSON) or a run found unexpected results, 2
  * it could not run at all (the reason is one line on stderr).
  */
@@ -41,6 +44,16 @@ public final class SuiteCli {
           "        as DynamoDB-stream deliveries (deletes, TTL removals, duplicates, reordering), push it through",
           "        EventFactoryFunction's handler in Lambda-sized batches, then check both read models against the state",
           "        computed from the generated log. Last line: one JSON object; exit 1 when mismatches is not 0.",
+          "  chaos [--entities N] [--versions N] [--seed N] [--kill-rate R] [--outages N] [--no-faults]",
+          "        The delivery guarantees under faults: a product log (default 10,000 products x 10 versions = 100,000",
+          "        changes, 20% duplicates, reordering) delivered as one DynamoDB-stream shard with the template's own",
+          "        mapping settings (BatchSize, MaximumRetryAttempts, BisectBatchOnFunctionError) to EventFactoryFunction",
+          "        in a worker process, its PostgreSQL and OpenSearch behind fault-injecting proxies (503s, resets, stalls,",
+          "        outages). Given-up batches go to the on-failure queue as pointers, are turned into dead letters from",
+          "        the stream and replayed. Pass 1: the first half of the log; pass 2: the rest, while the worker is",
+          "        killed with SIGKILL mid-batch (--kill-rate, default 0.03 of invocations). Both read models are checked",
+          "        against the log after each pass. Last line: one JSON object with changes, lost, stale, resurrected,",
+          "        deadLettered, replayed; exit 1 unless lost, stale, resurrected and all other mismatches are 0.",
           "  samples [--events DIR]",
           "        Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
           "        events/bad/ must be rejected with a reason. Last line: one JSON object. Exit 1 on an unexpected result.",
@@ -100,6 +113,8 @@ public final class SuiteCli {
           return runBench(args, root, out, err, processEnv);
         case "dlq":
           return DeadLetterCommand.run(args, root, out, err, processEnv);
+        case "chaos":
+          return runChaos(args, root, out, err, processEnv);
         default:
           throw new UsageException("unknown command '" + args[0] + "'; see ./suite --help");
       }
@@ -229,6 +244,57 @@ public final class SuiteCli {
         LocalReadModels readModels = LocalReadModels.start(root, environment, err)) {
       environment.putAll(readModels.settings());
       return SyncBench.run(options, environment, out, err);
+    }
+  }
+
+  private static int runChaos(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+      throws Exception {
+    ChaosOptions options = ChaosOptions.defaults();
+    WorkloadOptions workload = options.workload();
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--entities" -> workload = workload.withEntities(positiveInt(value(args, ++i, "--entities"), "--entities"));
+        case "--versions" -> workload = workload.withVersions(positiveInt(value(args, ++i, "--versions"), "--versions"));
+        case "--seed" -> workload = workload.withSeed(longValue(value(args, ++i, "--seed"), "--seed"));
+        case "--kill-rate" -> options = options.withKillRate(rate(value(args, ++i, "--kill-rate"), "--kill-rate"));
+        case "--outages" -> options = options.withOutagesPerPass(nonNegativeInt(value(args, ++i, "--outages"), "--outages"));
+        case "--no-faults" -> options = options.withFaults(false);
+        default -> throw new UsageException("unknown option '" + args[i] + "' for chaos");
+      }
+    }
+    options = options.withWorkload(workload);
+    Map<String, String> environment = functionEnvironment(root, processEnv);
+    // The run writes its own data and checks it: always its own embedded engines, never configured ones.
+    environment.remove("SUITE_RDS_URL");
+    environment.remove("SUITE_OPENSEARCH_ENDPOINT");
+    try (LocalReadModels readModels = LocalReadModels.start(root, environment, err)) {
+      Map<String, String> engines = new HashMap<>(readModels.settings());
+      engines.putIfAbsent("SUITE_OPENSEARCH_INDEX", environment.getOrDefault("SUITE_OPENSEARCH_INDEX", "products"));
+      return ChaosRun.run(options, root, environment, engines, out, err);
+    }
+  }
+
+  private static double rate(String value, String option) {
+    try {
+      double parsed = Double.parseDouble(value);
+      if (!(parsed >= 0 && parsed <= 1)) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be a number between 0 and 1, found '" + value + "'");
+    }
+  }
+
+  private static int nonNegativeInt(String value, String option) {
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed < 0) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be a non-negative integer, found '" + value + "'");
     }
   }
 

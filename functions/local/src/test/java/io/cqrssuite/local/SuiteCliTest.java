@@ -56,7 +56,14 @@ class SuiteCliTest {
   @Test
   void helpListsEveryCommand() {
     assertThat(cli(Map.of(), "--help")).isZero();
-    assertThat(out()).contains("invoke <LogicalId> <event-file>", "  run ", "  test ");
+    assertThat(out()).contains("invoke <LogicalId> <event-file>", "  run ", "  chaos ", "  dlq ", "  test ");
+  }
+
+  @Test
+  void chaosRefusesABadKillRateBeforeStartingAnything() {
+    assertThatThrownBy(() -> cli(Map.of(), "chaos", "--kill-rate", "1.5"))
+        .isInstanceOf(SuiteCli.UsageException.class)
+        .hasMessageContaining("--kill-rate must be a number between 0 and 1");
   }
 
   @Test

@@ -30,8 +30,44 @@ public final class ReadModelCheck {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_EXAMPLES = 5;
 
-  /** What one read model looks like against the log. */
-  public record Report(String model, long visible, long stored, long mismatches, List<String> examples) {}
+  /**
+   * What one read model looks like against the log. {@code mismatches} counts every entity that differs; three of
+   * its kinds are counted apart because they are the failures an at-least-once, reordering delivery provokes:
+   * {@code lost} (alive in the log, missing), {@code stale} (alive in the log, visible at an older version) and
+   * {@code resurrected} (deleted in the log, visible).
+   */
+  public record Report(String model, long visible, long stored, long mismatches, List<String> examples, long lost, long stale, long resurrected) {}
+
+  /** How an entity differs from the log. */
+  enum Kind {
+    LOST,
+    STALE,
+    RESURRECTED,
+    OTHER
+  }
+
+  private record Problem(Kind kind, String text) {}
+
+  /** Counts problems by kind and keeps a few examples. */
+  private static final class Tally {
+    final long[] byKind = new long[Kind.values().length];
+    final List<String> examples = new ArrayList<>();
+    long total;
+
+    void add(Problem problem) {
+      if (problem == null) {
+        return;
+      }
+      total++;
+      byKind[problem.kind().ordinal()]++;
+      note(examples, problem.text());
+    }
+
+    Report report(String model, long visible, long stored) {
+      return new Report(model, visible, stored, total, examples, byKind[Kind.LOST.ordinal()], byKind[Kind.STALE.ordinal()],
+          byKind[Kind.RESURRECTED.ordinal()]);
+    }
+  }
 
   private ReadModelCheck() {}
 
@@ -52,21 +88,15 @@ public final class ReadModelCheck {
       }
     }
     long visible = live.size();
-    List<String> examples = new ArrayList<>();
-    long mismatches = 0;
+    Tally tally = new Tally();
     for (ExpectedState.Entry entry : expected.entities().values()) {
       Object[] row = live.remove(entry.id());
-      String problem = compare(entry, row == null ? null : new Seen((Long) row[0], (String) row[1], (Long) row[2], (String) row[3], (Boolean) row[4]));
-      if (problem != null) {
-        mismatches++;
-        note(examples, problem);
-      }
+      tally.add(compare(entry, row == null ? null : new Seen((Long) row[0], (String) row[1], (Long) row[2], (String) row[3], (Boolean) row[4])));
     }
     for (String unknown : live.keySet()) {
-      mismatches++;
-      note(examples, unknown + ": visible in product_live but never in the log");
+      tally.add(new Problem(Kind.OTHER, unknown + ": visible in product_live but never in the log"));
     }
-    return new Report("relational", visible, stored, mismatches, examples);
+    return tally.report("relational", visible, stored);
   }
 
   /** OpenSearch: every document visible through the read alias, with its external version. */
@@ -95,42 +125,40 @@ public final class ReadModelCheck {
       page = post(http, endpoint + "/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\"" + page.path("_scroll_id").asText() + "\"}");
     }
     JsonNode stored = post(http, endpoint + "/" + concreteIndexOrAlias + "/_count", "{\"query\":{\"match_all\":{}}}");
-    List<String> examples = new ArrayList<>();
-    long mismatches = 0;
+    Tally tally = new Tally();
     long seen = visible.size();
     for (ExpectedState.Entry entry : expected.entities().values()) {
-      String problem = compare(entry, visible.remove(entry.id()));
-      if (problem != null) {
-        mismatches++;
-        note(examples, problem);
-      }
+      tally.add(compare(entry, visible.remove(entry.id())));
     }
     for (String unknown : visible.keySet()) {
-      mismatches++;
-      note(examples, unknown + ": visible through the read alias but never in the log");
+      tally.add(new Problem(Kind.OTHER, unknown + ": visible through the read alias but never in the log"));
     }
-    return new Report("search", seen, stored.path("count").asLong(), mismatches, examples);
+    return tally.report("search", seen, stored.path("count").asLong());
   }
 
   /** A read model's view of one entity. */
   private record Seen(long version, String name, long price, String category, boolean active) {}
 
-  private static String compare(ExpectedState.Entry entry, Seen seen) {
+  private static Problem compare(ExpectedState.Entry entry, Seen seen) {
     if (entry.deleted()) {
-      return seen == null ? null : entry.id() + ": deleted at v" + entry.version() + " but visible at v" + seen.version();
+      return seen == null
+          ? null
+          : new Problem(Kind.RESURRECTED, entry.id() + ": deleted at v" + entry.version() + " but visible at v" + seen.version());
     }
     if (seen == null) {
-      return entry.id() + ": alive at v" + entry.version() + " but missing";
+      return new Problem(Kind.LOST, entry.id() + ": alive at v" + entry.version() + " but missing");
     }
     if (seen.version() != entry.version()) {
-      return entry.id() + ": expected v" + entry.version() + ", found v" + seen.version();
+      // A negative version marks _source and _version disagreeing: not simply older.
+      Kind kind = seen.version() >= 0 && seen.version() < entry.version() ? Kind.STALE : Kind.OTHER;
+      return new Problem(kind, entry.id() + ": expected v" + entry.version() + ", found v" + seen.version());
     }
     JsonNode image = entry.image();
     if (!Objects.equals(image.path("name").asText(null), seen.name())
         || image.path("price").asLong() != seen.price()
         || !Objects.equals(image.path("category").asText(null), seen.category())
         || image.path("isActive").asBoolean() != seen.active()) {
-      return entry.id() + ": v" + entry.version() + " with other field values than the log";
+      return new Problem(Kind.OTHER, entry.id() + ": v" + entry.version() + " with other field values than the log");
     }
     return null;
   }

@@ -116,9 +116,14 @@ class ReadModelCheckTest {
     ReadModelCheck.Report driftedRows = ReadModelCheck.relational(jdbcUrl, TestEngines.postgres().user(), TestEngines.postgres().password(), expected);
     ReadModelCheck.Report driftedDocuments = ReadModelCheck.search(endpoint, index, index + "-write", expected);
     assertThat(driftedRows.mismatches()).isEqualTo(2);
+    assertThat(driftedRows.stale()).isEqualTo(1);
+    assertThat(driftedRows.resurrected()).isEqualTo(1);
+    assertThat(driftedRows.lost()).isZero();
     assertThat(driftedRows.examples()).anySatisfy(e -> assertThat(e).contains(alive).contains("expected v"))
         .anySatisfy(e -> assertThat(e).contains(deleted).contains("deleted at"));
     assertThat(driftedDocuments.mismatches()).isEqualTo(1);
+    assertThat(driftedDocuments.lost()).isEqualTo(1);
+    assertThat(driftedDocuments.stale() + driftedDocuments.resurrected()).isZero();
     assertThat(driftedDocuments.examples()).singleElement().satisfies(e -> assertThat(e).contains(alive).contains("missing"));
   }
 }
