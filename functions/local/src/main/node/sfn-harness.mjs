@@ -369,14 +369,11 @@ function runTask(execution, stateName, state, input) {
   const token = execution.pendingToken;
   execution.pendingToken = null;
   // One turn later, so the history shows this state entered before its task is scheduled.
-  return new Promise((resolve) => setImmediate(resolve)).then(() => startTask(execution, stateName, state, input, token));
-}
-
-function startTask(execution, stateName, state, input, token) {
+  const turn = new Promise((resolve) => setImmediate(resolve));
   const resource = state.Resource;
   const lambda = LAMBDA_ARN.exec(resource);
   if (lambda) {
-    return runLambdaFunction(execution, stateName, resource, lambda[1], input);
+    return turn.then(() => runLambdaFunction(execution, stateName, resource, lambda[1], input));
   }
   const integration = INTEGRATION.exec(resource);
   if (!integration) {
@@ -392,7 +389,6 @@ function startTask(execution, stateName, state, input, token) {
     ...(state.TimeoutSeconds !== undefined ? { timeoutInSeconds: state.TimeoutSeconds } : {}),
     ...(state.HeartbeatSeconds !== undefined ? { heartbeatInSeconds: state.HeartbeatSeconds } : {}),
   };
-  record(execution, 'TaskScheduled', { taskScheduledEventDetails: scheduled });
   let call;
   if (key === 'sqs:sendMessage') {
     call = () => sendSqsMessage(input);
@@ -403,13 +399,17 @@ function startTask(execution, stateName, state, input, token) {
   } else {
     return Promise.reject(taskError('States.Runtime', `the local Step Functions harness cannot run ${key}`, false));
   }
-  if (pattern === 'waitForTaskToken') {
-    return waitForTaskToken(execution, stateName, state, input, token ?? mintToken(execution), describe, call);
-  }
-  if (pattern) {
+  if (pattern && pattern !== 'waitForTaskToken') {
     return Promise.reject(taskError('States.Runtime', `the local Step Functions harness cannot run the .${pattern} pattern`, false));
   }
-  return completeTask(execution, describe, call());
+  const scheduledCall = () => turn.then(() => {
+    record(execution, 'TaskScheduled', { taskScheduledEventDetails: scheduled });
+    return call();
+  });
+  if (pattern === 'waitForTaskToken') {
+    return waitForTaskToken(execution, stateName, state, input, token ?? mintToken(execution), describe, scheduledCall);
+  }
+  return completeTask(execution, describe, scheduledCall());
 }
 
 function completeTask(execution, describe, promise) {
@@ -448,8 +448,9 @@ function waitForTaskToken(execution, stateName, state, input, token, describe, c
     pending.armHeartbeat();
     const timeoutSeconds = taskTimeoutSeconds(state, input);
     if (timeoutSeconds !== undefined) {
-      // The interpreter raises States.Timeout itself (so States.TaskFailed does not match it, as in Step Functions);
-      // this timer, set first for the same moment, fires first and only retires the token.
+      // The interpreter raises States.Timeout itself (so States.TaskFailed does not match it, as in Step Functions),
+      // from a timer it sets right after this handler returns; this one, set now for the same moment, fires first
+      // and only retires the token.
       pending.timeout = setTimeout(() => {
         record(execution, 'TaskTimedOut', { taskTimedOutEventDetails: { ...describe, error: 'States.Timeout', cause: '' } });
         closeToken(token, 'TIMED_OUT');

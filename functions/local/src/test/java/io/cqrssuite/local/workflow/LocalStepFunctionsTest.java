@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.InvalidDefinitionException;
 import software.amazon.awssdk.services.sfn.model.InvalidTokenException;
 import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
@@ -92,6 +93,7 @@ class LocalStepFunctionsTest {
         .stateMachine("approval", definition("approval"), Map.of())
         .stateMachine("heartbeat", definition("heartbeat"), Map.of("WorkQueueUrl", workQueueUrl))
         .stateMachine("pricing", definition("pricing"), Map.of())
+        .stateMachine("deadline", definition("deadline"), Map.of())
         .sqsEndpoint(sqsEndpoint)
         .lambdas(lambdas)
         .retryPause(Duration.ofMillis(10))
@@ -232,6 +234,34 @@ class LocalStepFunctionsTest {
     assertThat(json(done.output())).isEqualTo(json("{\"gaveUp\":\"States.HeartbeatTimeout\"}"));
     assertThatThrownBy(() -> sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"))).isInstanceOf(TaskTimedOutException.class);
     assertThat(callbacks.succeed(token, "{}")).isEqualTo(Completion.ALREADY_FINAL);
+  }
+
+  @Test
+  void aTaskPastItsTimeoutSecondsRaisesStatesTimeoutWhichTaskFailedDoesNotCatch() throws Exception {
+    String queue = newQueue();
+    String arn = start("deadline", "{\"queueUrl\":\"" + queue + "\"}");
+    String token = awaitTask(queue, arn).path("taskToken").asText();
+
+    DescribeExecutionResponse done = finished(arn);
+
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(json(done.output())).isEqualTo(json("{\"tooLate\":\"States.Timeout\"}"));
+    assertThatThrownBy(() -> sfn.sendTaskFailure(r -> r.taskToken(token).error("Late"))).isInstanceOf(TaskTimedOutException.class);
+  }
+
+  @Test
+  void aStateMachineCreatedThroughTheApiRunsAndAnInvalidDefinitionIsRefused() throws Exception {
+    String name = "echo-" + UUID.randomUUID();
+    String definition = "{\"StartAt\":\"Echo\",\"States\":{\"Echo\":{\"Type\":\"Pass\","
+        + "\"Parameters\":{\"said.$\":\"$.say\",\"by.$\":\"$$.StateMachine.Name\",\"in.$\":\"$$.State.Name\"},\"End\":true}}}";
+    String arn = sfn.createStateMachine(r -> r.name(name).definition(definition).roleArn("arn:aws:iam::123456789012:role/x")).stateMachineArn();
+    assertThat(arn).isEqualTo(stepFunctions.stateMachineArn(name));
+
+    DescribeExecutionResponse done = finished(start(name, "{\"say\":\"hi\"}"));
+    assertThat(json(done.output())).isEqualTo(json("{\"said\":\"hi\",\"by\":\"" + name + "\",\"in\":\"Echo\"}"));
+    assertThatThrownBy(() -> sfn.createStateMachine(r -> r.name("broken").definition("{\"StartAt\":\"Nowhere\",\"States\":{}}")
+            .roleArn("arn:aws:iam::123456789012:role/x")))
+        .isInstanceOf(InvalidDefinitionException.class);
   }
 
   @Test
