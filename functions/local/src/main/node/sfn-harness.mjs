@@ -82,11 +82,36 @@ function substitute(text, substitutions, name) {
   return replaced;
 }
 
+// What aws-local-stepfunctions 3.0.0 would accept but silently not do: refused up front instead of run wrongly.
+const UNSUPPORTED_FIELDS = {
+  QueryLanguage: 'JSONata (QueryLanguage)',
+  Assign: 'variables (Assign)',
+  Arguments: 'JSONata Arguments',
+  Output: 'JSONata Output',
+  Items: 'JSONata Items',
+  ItemReader: 'Distributed Map (ItemReader)',
+  ItemBatcher: 'Distributed Map (ItemBatcher)',
+  ResultWriter: 'Distributed Map (ResultWriter)',
+  ToleratedFailureCount: 'Distributed Map (ToleratedFailureCount)',
+  ToleratedFailureCountPath: 'Distributed Map (ToleratedFailureCountPath)',
+  ToleratedFailurePercentage: 'Distributed Map (ToleratedFailurePercentage)',
+  ToleratedFailurePercentagePath: 'Distributed Map (ToleratedFailurePercentagePath)',
+  Credentials: 'cross-account Task Credentials',
+};
+const SERVED_INTEGRATIONS = new Set(['sqs:sendMessage', 'lambda:invoke', 'sns:publish']);
+
+function refuse(name, what) {
+  return new ApiError('InvalidDefinition', `state machine ${name}: the local Step Functions harness cannot run ${what}`);
+}
+
 /**
  * Walks every state, nested Map and Parallel ones too, so each Task state gets its handler (the interpreter keys
  * overrides by state name) and so the context fields the interpreter cannot know per state are filled in.
  */
 function prepare(definition, name) {
+  if (definition?.QueryLanguage === 'JSONata') {
+    throw refuse(name, UNSUPPORTED_FIELDS.QueryLanguage);
+  }
   const runnable = structuredClone(definition);
   const tasks = new Map();
   const retrying = [];
@@ -98,6 +123,19 @@ function prepare(definition, name) {
         throw new ApiError('InvalidDefinition', `state machine ${name}: state name '${stateName}' is used twice`);
       }
       seen.add(stateName);
+      for (const field of Object.keys(state)) {
+        if (UNSUPPORTED_FIELDS[field] && !(field === 'QueryLanguage' && state[field] === 'JSONPath')) {
+          throw refuse(name, `${UNSUPPORTED_FIELDS[field]} in state '${stateName}'`);
+        }
+      }
+      if (state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
+        throw refuse(name, `Distributed Map in state '${stateName}'`);
+      }
+      for (const field of Object.keys(state)) {
+        if (!['Iterator', 'ItemProcessor', 'Branches'].includes(field)) {
+          state[field] = withRootExecution(state[field], field);
+        }
+      }
       for (const field of ['Parameters', 'ItemSelector', 'ResultSelector']) {
         if (state[field] !== undefined) {
           state[field] = withStateName(state[field], stateName);
@@ -105,7 +143,11 @@ function prepare(definition, name) {
       }
       if (state.Retry) retrying.push(stateName);
       if (state.Type === 'Wait') waits.push(stateName);
+      if (state.Type === 'Fail' && state.Cause === undefined && state.CausePath === undefined) {
+        state.Cause = ''; // else the interpreter makes one up; Step Functions reports none
+      }
       if (state.Type === 'Task') {
+        checkResource(name, stateName, state.Resource);
         tasks.set(stateName, { ...state });
         if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
           state.TimeoutSeconds = UNBOUNDED_TASK_SECONDS;
@@ -118,6 +160,35 @@ function prepare(definition, name) {
   };
   visit(runnable);
   return { runnable, tasks, retrying, waits };
+}
+
+function checkResource(name, stateName, resource) {
+  if (LAMBDA_ARN.test(resource ?? '')) return;
+  const integration = INTEGRATION.exec(resource ?? '');
+  if (!integration) {
+    throw refuse(name, `resource '${resource}' of state '${stateName}' (activities and other services are not served)`);
+  }
+  const [, service, action, pattern] = integration;
+  if (!SERVED_INTEGRATIONS.has(`${service}:${action}`)) {
+    throw refuse(name, `${service}:${action} in state '${stateName}' (served: ${[...SERVED_INTEGRATIONS].join(', ')} and Lambda ARNs)`);
+  }
+  if (pattern && pattern !== 'waitForTaskToken') {
+    throw refuse(name, `the .${pattern} pattern in state '${stateName}'`);
+  }
+}
+
+/**
+ * `$$.Execution.Input` and `.StartTime` read from a copy the interpreter leaves alone: inside a Map iteration or a
+ * Parallel branch it sets them to that iteration's input and start, where Step Functions keeps the execution's.
+ */
+function withRootExecution(value, key) {
+  if (typeof value === 'string') {
+    const isPath = key.endsWith('.$') || key.endsWith('Path') || key === 'Variable';
+    return isPath ? value.replace(/\$\$\.Execution\.(Input|StartTime)\b/g, '$$$$.RootExecution.$1') : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => withRootExecution(item, key));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRootExecution(v, k)]));
 }
 
 /** `$$.State.Name` resolved at definition time: the interpreter keeps one context object for all states. */
@@ -258,7 +329,10 @@ function run(execution, input) {
       RoleArn: machine.roleArn,
       StartTime: new Date(execution.startDate * 1000).toISOString(),
     },
+    RootExecution: { Input: input, StartTime: new Date(execution.startDate * 1000).toISOString() },
     StateMachine: { Id: machine.arn, Name: machine.name },
+    // Read while the state's Parameters are evaluated, which is when it is entered.
+    State: Object.defineProperty({}, 'EnteredTime', { enumerable: true, get: () => new Date().toISOString() }),
     Task: task,
   };
   const running = machine.interpreter.run(input, { overrides, context });
@@ -293,7 +367,7 @@ function finish(execution, status, { output, error, cause }) {
     });
   } else {
     execution.error = error;
-    execution.cause = cause;
+    execution.cause = cause === '' ? undefined : cause;
     const type = { FAILED: 'ExecutionFailed', TIMED_OUT: 'ExecutionTimedOut', ABORTED: 'ExecutionAborted' }[status];
     const details = { FAILED: 'executionFailedEventDetails', TIMED_OUT: 'executionTimedOutEventDetails', ABORTED: 'executionAbortedEventDetails' }[status];
     record(execution, type, { [details]: { error, cause } });

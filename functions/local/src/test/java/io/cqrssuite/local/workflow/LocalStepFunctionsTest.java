@@ -265,6 +265,19 @@ class LocalStepFunctionsTest {
   }
 
   @Test
+  void whatTheInterpreterCannotRunIsRefusedAtCreationRatherThanRunWrongly() {
+    String jsonata = "{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Output\":\"{% $states.input %}\",\"End\":true}}}";
+    String dynamo = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::dynamodb:putItem\","
+        + "\"Parameters\":{\"TableName\":\"t\"},\"End\":true}}}";
+
+    for (String definition : List.of(jsonata, dynamo)) {
+      assertThatThrownBy(() -> sfn.createStateMachine(r -> r.name("unsupported").definition(definition).roleArn("arn:aws:iam::123456789012:role/x")))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("local Step Functions harness cannot run");
+    }
+  }
+
+  @Test
   void heartbeatsKeepALongTaskAlivePastItsHeartbeatSeconds() throws Exception {
     String arn = start("heartbeat", "{\"job\":\"busy\"}");
     String token = awaitTask(workQueueUrl, arn).path("taskToken").asText();
@@ -313,7 +326,7 @@ class LocalStepFunctionsTest {
   @Test
   void aMapStateGivesEachItemItsOwnTaskTokenAndCollectsTheAnswersInOrder() throws Exception {
     String queue = newQueue();
-    String arn = start("pricing", "{\"queueUrl\":\"" + queue + "\",\"lines\":[\"apple\",\"pear\",\"plum\"]}");
+    String arn = start("pricing", "{\"queueUrl\":\"" + queue + "\",\"orderId\":5,\"lines\":[\"apple\",\"pear\",\"plum\"]}");
 
     List<JsonNode> tasks = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -321,6 +334,8 @@ class LocalStepFunctionsTest {
     }
     assertThat(tasks).extracting(t -> t.path("taskToken").asText()).doesNotHaveDuplicates();
     assertThat(tasks).extracting(t -> t.path("line").asText()).containsExactlyInAnyOrder("apple", "pear", "plum");
+    assertThat(tasks).as("$$.Execution.Input is the execution's, inside an iteration too")
+        .extracting(t -> t.path("orderId").asInt()).containsOnly(5);
     for (int i = tasks.size() - 1; i >= 0; i--) {
       JsonNode task = tasks.get(i);
       String answer = "{\"line\":\"" + task.path("line").asText() + "\",\"price\":" + (task.path("index").asInt() + 1) * 10 + "}";
