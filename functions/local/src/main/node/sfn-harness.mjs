@@ -8,6 +8,40 @@
 // Usage: node sfn-harness.mjs --modules <node_modules dir> [--definition NAME=FILE]... [--substitution NAME:KEY=VALUE]...
 //          [--sqs-endpoint URL] [--lambda-endpoint URL] [--retry-pause-ms N] [--wait-ms N] [--region R] [--account A]
 // Prints one line {"event":"listening","port":P} on stdout when ready; logs go to stderr; exits when stdin closes.
+//
+// What runs as on AWS: Pass, Choice, Wait, Succeed, Fail, Task, Parallel and inline Map states; InputPath,
+// Parameters/ItemSelector, ResultSelector, ResultPath, OutputPath, intrinsic functions, Retry (IntervalSeconds,
+// BackoffRate, MaxDelaySeconds, JitterStrategy, MaxAttempts) and Catch, TimeoutSeconds (States.Timeout, not matched
+// by States.TaskFailed) and the execution's TimeoutSeconds, all by the interpreter. StartExecution's name rules are
+// STANDARD's: a running execution with the same name and input is the same one; closed, or another input, is
+// ExecutionAlreadyExists. Task tokens: a second answer is TaskDoesNotExist, one after a timeout TaskTimedOut, a
+// malformed one InvalidToken; tokens of a stopped or ended execution no longer exist.
+//
+// Gaps, each measured against aws-local-stepfunctions 3.0.0 (say so where a figure or a pass comes from here):
+// - Refused at CreateStateMachine (InvalidDefinition), as the interpreter would ignore them and run wrongly: JSONata
+//   (QueryLanguage, Arguments, Output, Items), variables (Assign), Distributed Map (ItemReader, ItemBatcher,
+//   ResultWriter, ToleratedFailure*), Task Credentials, the .sync patterns, activities, and every integration but
+//   sqs:sendMessage, lambda:invoke, sns:publish (each also .waitForTaskToken) and Lambda function ARNs.
+// - Context object: $$.State.Name is written into each state's Parameters, ItemSelector and ResultSelector when the
+//   machine is created (elsewhere it does not resolve); $$.State.EnteredTime is the time those are evaluated;
+//   $$.State.RetryCount and $$.Execution.RedriveCount do not exist. $$.Map.Item is there in ItemSelector only (as
+//   on AWS). $$.Execution.Input/StartTime inside a Map or Parallel are rewritten to the execution's own, since the
+//   interpreter would give the iteration's.
+// - A missed heartbeat fails the task with States.HeartbeatTimeout (matched by States.TaskFailed and States.ALL, not
+//   by States.Timeout): list both names in a Catch meant for any timeout.
+// - A Task without TimeoutSeconds waits at most 2147483 s (Node's longest timer; the interpreter's own default is
+//   60 s, lifted here); TimeoutSecondsPath is read with dotted paths only ($.a.b) to retire a timed-out token.
+// - A Fail state without Error fails the execution with error "FailStateError" (AWS gives none).
+// - History: ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, <Type>StateEntered/Exited, MapIteration*,
+//   TaskScheduled/Submitted/Succeeded/Failed/TimedOut and LambdaFunctionScheduled/Succeeded/Failed; no TaskStarted,
+//   no Parallel branch or Wait details; ids and timing are this process's. No nextToken paging anywhere.
+// - Not served: EXPRESS workflows and StartSyncExecution, redrive, versions and aliases, tags, Update/Delete of
+//   state machines, activities, DescribeStateMachineForExecution. The 256 KiB payload limits are not enforced.
+// - Everything lives in this process's memory: a restart forgets every execution and token.
+// - Validation is asl-validator's, not the service's: messages differ and a definition AWS refuses may pass.
+// - Lambda: the error name is the errorType the bridge reports (a Java handler's exception class, as Lambda's Java
+//   runtime does); Lambda's own service errors (throttling, Sandbox.Timedout) never happen here.
+// - SNS: a publish is only recorded (stderr, history); nothing is delivered.
 
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';

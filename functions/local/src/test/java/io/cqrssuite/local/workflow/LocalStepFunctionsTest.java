@@ -83,7 +83,7 @@ class LocalStepFunctionsTest {
         .httpClient(UrlConnectionHttpClient.create())
         .build();
     workQueueUrl = newQueue();
-    lambdas = LambdaInvokeBridge.start(Map.of("reserve", reserve(), "compensate", compensate()));
+    lambdas = LambdaInvokeBridge.start(Map.of("reserve", reserve(), "compensate", compensate(), "approver", approver()));
     long started = System.nanoTime();
     stepFunctions = LocalStepFunctions.builder(runtime.get())
         .stateMachine("choice", definition("choice"), Map.of())
@@ -94,6 +94,7 @@ class LocalStepFunctionsTest {
         .stateMachine("heartbeat", definition("heartbeat"), Map.of("WorkQueueUrl", workQueueUrl))
         .stateMachine("pricing", definition("pricing"), Map.of())
         .stateMachine("deadline", definition("deadline"), Map.of())
+        .stateMachine("callback", definition("callback"), Map.of())
         .sqsEndpoint(sqsEndpoint)
         .lambdas(lambdas)
         .retryPause(Duration.ofMillis(10))
@@ -201,6 +202,14 @@ class LocalStepFunctionsTest {
     assertThat(callbacks.fail(token, TaskErrors.PERMANENT, "late")).isEqualTo(Completion.ALREADY_FINAL);
     assertThatThrownBy(() -> sfn.sendTaskSuccess(r -> r.taskToken(token).output("{}"))).isInstanceOf(TaskDoesNotExistException.class);
     assertThatThrownBy(() -> sfn.sendTaskHeartbeat(r -> r.taskToken("not-a-token!"))).isInstanceOf(InvalidTokenException.class);
+  }
+
+  @Test
+  void aLambdaFunctionInvokedWithATaskTokenAnswersItThroughTaskCallbacks() throws Exception {
+    DescribeExecutionResponse done = finished(start("callback", "{\"order\":12}"));
+
+    assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(json(done.output())).isEqualTo(json("{\"approvedBy\":\"approver\",\"order\":12}"));
   }
 
   @Test
@@ -430,6 +439,18 @@ class LocalStepFunctionsTest {
       }
       ObjectNode reserved = JSON.createObjectNode().put("key", key).put("attempt", attempt);
       out.write(JSON.writeValueAsBytes(reserved));
+    };
+  }
+
+  /** Approves at once, answering the task token it was given as the suite's functions do. */
+  private static RequestStreamHandler approver() {
+    return (in, out, context) -> {
+      JsonNode request = JSON.readTree(in);
+      String answer = JSON.createObjectNode()
+          .put("approvedBy", context.getFunctionName())
+          .put("order", request.path("input").path("order").asInt())
+          .toString();
+      callbacks.succeed(request.path("taskToken").asText(), answer);
     };
   }
 
