@@ -2,6 +2,8 @@ package io.cqrssuite.sync;
 
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,12 +21,12 @@ public interface ChangeIntake {
   record Intake(Optional<ChangeRecord> change, Map<String, Object> done) {
     /** Nothing to project; {@code done} says why or what was done instead. */
     public static Intake settled(Map<String, Object> done) {
-      return new Intake(Optional.empty(), Map.copyOf(done));
+      return new Intake(Optional.empty(), Collections.unmodifiableMap(new LinkedHashMap<>(done)));
     }
 
     /** Project {@code change}; {@code done} is what the intake did on the way, reported with the targets' outcomes. */
     public static Intake project(ChangeRecord change, Map<String, Object> done) {
-      return new Intake(Optional.of(change), Map.copyOf(done));
+      return new Intake(Optional.of(change), Collections.unmodifiableMap(new LinkedHashMap<>(done)));
     }
   }
 
