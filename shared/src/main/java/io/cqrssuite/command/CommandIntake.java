@@ -1,5 +1,6 @@
 package io.cqrssuite.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.event.ChangeRecord;
@@ -27,6 +28,8 @@ import java.util.Optional;
 public final class CommandIntake implements ChangeIntake {
   /** Where the intake's own work shows in a record's result. */
   static final String NAME = "CommandSync";
+  /** The input field {@code WorkflowStarts} and the task's record read the correlation id from. */
+  private static final String CORRELATION_ID = "correlationId";
 
   private final CommandTables tables;
   private final CommandSync sync;
@@ -68,7 +71,7 @@ public final class CommandIntake implements ChangeIntake {
       return Intake.settled(Map.of("action", "SKIP", "why", ChangeIntake.housekeeping(event)));
     }
     if (mode.mode() == CommandSyncSettings.Mode.WORKFLOW) {
-      return started(change.get());
+      return started(change.get(), event.eventId());
     }
     return apply(change.get());
   }
@@ -95,9 +98,15 @@ public final class CommandIntake implements ChangeIntake {
     return WorkflowStarts.executionName("command-sync", table, pk, code, CommandKeys.padded(version));
   }
 
-  private Intake started(ChangeRecord command) {
+  private Intake started(ChangeRecord command, String streamEventId) {
     ObjectNode input = mapper.createObjectNode();
     input.put("table", command.table()).put("pk", command.pk()).put("code", command.code()).put("version", command.version());
+    // The input must be the same on every delivery of the record, or a repeat start would not match the first: a
+    // batch's correlation scope depends on which records share the delivery, so name the correlation id here, from
+    // the command's own request id, else the stream record's id (stable across redelivery).
+    JsonNode requestId = command.image().get("requestId");
+    input.put(CORRELATION_ID, requestId != null && requestId.isTextual() && !requestId.textValue().isBlank()
+        ? requestId.textValue() : streamEventId);
     WorkflowStarts.Started started =
         starts.start(mode.stateMachineArn(), executionName(command.table(), command.pk(), command.code(), command.version()), input);
     Map<String, Object> done = new LinkedHashMap<>();

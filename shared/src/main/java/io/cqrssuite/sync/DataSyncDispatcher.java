@@ -112,15 +112,17 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
     List<Map<String, Object>> done = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       done.add(Map.of());
+      DataChangeEvent event = events.get(i);
       try {
-        ChangeIntake.Intake taken = intake.take(events.get(i));
+        // The intake's own writes (a command to the data table) get the same in-invocation retries as the targets.
+        ChangeIntake.Intake taken = retry.call(() -> intake.take(event));
         if (taken.change().isEmpty()) {
           outcomes[i] = new HandlerOutcome.Succeeded(name(), taken.done());
         } else {
           changes[i] = taken.change().get();
           done.set(i, taken.done());
         }
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         outcomes[i] = new HandlerOutcome.Failed(name(), e, FailureClassifier.classify(e));
       }
     }

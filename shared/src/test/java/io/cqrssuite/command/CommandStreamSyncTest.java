@@ -405,6 +405,9 @@ class CommandStreamSyncTest {
     assertThat(input.path("code").asText()).isEqualTo("P-001");
     assertThat(input.path("version").asLong()).isEqualTo(2);
     assertThat(input.has("name")).as("the task reads the image; the input carries the key only").isFalse();
+    // Delivered with v1 or alone, the record starts with the same input: a real repeat start then matches the first.
+    assertThat(starts.get(2).body().path("input").asText()).isEqualTo(starts.get(1).body().path("input").asText());
+    assertThat(input.path("correlationId").asText()).isEqualTo(records.get(1).path("eventID").asText());
     // The stream invocation itself wrote nothing: the task does.
     assertThat(dataVersion("P-001")).isZero();
     assertThat(readModel.rows).isEmpty();
