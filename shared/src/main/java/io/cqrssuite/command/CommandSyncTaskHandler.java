@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Runs the sync step of one command for its workflow ({@link CommandSyncTask}): reads the command by its key (from the
- * command table, or the history table once TTL removed it), writes the data and history tables, then every read
+ * command table; once TTL removed it, from the history or data table), writes the data and history tables, then every read
  * model. Nothing waits for the previous version: the version guards order the writes, so executions of one entity may
  * finish in any order.
  *
@@ -43,9 +43,11 @@ public final class CommandSyncTaskHandler implements EventHandler<CommandSyncTas
     if (!tables.command().equals(task.table())) {
       throw new PermanentException("the command sync task names table " + task.table() + ", but this function syncs " + tables.command());
     }
+    // The latest version, once TTL removed its command item, lives on only in the data table (a late replay).
     StoredCommand command = commands.get(task.pk(), task.code(), task.version())
+        .or(() -> commands.latest(task.pk(), task.code()).filter(latest -> latest.version() == task.version()))
         .orElseThrow(() -> new PermanentException("command " + task.pk() + "#" + CommandKeys.versioned(task.code(), task.version())
-            + " is in neither " + tables.command() + " nor " + tables.history()));
+            + " is in none of " + tables.command() + ", " + tables.history() + " and " + tables.data()));
     ChangeRecord change = new ChangeRecord(
         task.table(), task.pk(), task.code(), ChangeRecord.idOf(task.pk(), task.code()), command.version(), command.deleted(), command.image());
     ChangeIntake.Intake taken = intake.apply(change);

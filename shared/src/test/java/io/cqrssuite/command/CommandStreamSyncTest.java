@@ -428,6 +428,22 @@ class CommandStreamSyncTest {
     assertThat(gone.error()).isInstanceOf(PermanentException.class).hasMessageContaining("P-001@0000000009");
   }
 
+  @Test
+  void aReplayedTaskWhoseLatestCommandTtlRemovedReadsItFromTheDataTable() throws Exception {
+    service.publish(NewCommand.of(PK, "P-001", product("kettle", 3_900)));
+    assertThat(failures(deliver(direct(), stream.inserts(PK, "P-001")))).isEmpty();
+    dynamoDb.deleteItem(r -> r.tableName(tables.command())
+        .key(Map.of("pk", AttributeValue.fromS(PK), "sk", AttributeValue.fromS("P-001@0000000001"))));
+    readModel.rows.clear();
+    ObjectNode input = mapper.createObjectNode().put("table", tables.command()).put("pk", PK).put("code", "P-001").put("version", 1);
+
+    InvocationOutcome outcome = direct().handle(task("replayed", input));
+
+    assertThat(outcome.failed()).as(String.valueOf(outcome.error())).isFalse();
+    assertThat(readModel.rows.get(PK + "#P-001").version()).isEqualTo(1);
+    assertThat(history("P-001")).isEmpty();
+  }
+
   /** The task payload the state machine sends (here without a token: the result is the response). */
   private ByteArrayInputStream task(String execution, JsonNode input) throws Exception {
     ObjectNode payload = mapper.createObjectNode();
