@@ -117,7 +117,8 @@ public final class CommandIntake implements ChangeIntake {
   }
 
   private ChangeRecord resolved(ChangeRecord change) {
-    if (images == null || !CommandImages.hasPointers(change.image())) {
+    // A delete projects the identity and version only (a tombstone): its large values need not be read.
+    if (images == null || change.deleted() || !CommandImages.hasPointers(change.image())) {
       return change;
     }
     return new ChangeRecord(

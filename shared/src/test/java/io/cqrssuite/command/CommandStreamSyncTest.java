@@ -369,6 +369,13 @@ class CommandStreamSyncTest {
     assertThat(failed.failureKind()).isEqualTo(FailureKind.PERMANENT);
     assertThat(failed.failure()).isInstanceOf(PermanentException.class).hasMessageContaining(key).hasMessageContaining("missing");
     assertThat(readModel.rows).doesNotContainKey(PK + "#P-001");
+
+    // Deleting it needs none of its values: the tombstone is projected although the object is gone.
+    service.delete(PK, "P-001", 1L);
+    List<ObjectNode> deleted = stream.inserts(PK, "P-001");
+    assertThat(failures(deliver(direct(), List.of(deleted.get(1))))).isEmpty();
+    assertThat(readModel.rows.get(PK + "#P-001").deleted()).isTrue();
+    assertThat(readModel.rows.get(PK + "#P-001").version()).isEqualTo(2);
   }
 
   // ---- workflow mode ----------------------------------------------------------------------------------------------
