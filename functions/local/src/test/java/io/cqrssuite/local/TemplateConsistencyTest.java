@@ -278,9 +278,15 @@ class TemplateConsistencyTest {
   }
 
   @Test
-  void theEventFactoryIsToldTheCommandSideAndMayStartOnlyTheCommandSyncWorkflow() {
+  void theEventFactoryIsToldTheCommandSideAndMayStartOnlyTheCommandSyncWorkflow() throws Exception {
     JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
     JsonNode variables = properties.path("Environment").path("Variables");
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    variables.fieldNames().forEachRemaining(name -> {
+      if (name.startsWith("SUITE_COMMAND_")) {
+        assertThat(readme).as(name).contains("`" + name + "`");
+      }
+    });
     assertThat(variables.path(CommandSettings.TABLE).path("Ref").asText()).isEqualTo("ProductCommandTable");
     assertThat(variables.path(CommandSettings.DATA_TABLE).path("Ref").asText()).isEqualTo("ProductDataTable");
     assertThat(variables.path(CommandSettings.HISTORY_TABLE).path("Ref").asText()).isEqualTo("ProductHistoryTable");
