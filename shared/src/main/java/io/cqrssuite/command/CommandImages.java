@@ -11,7 +11,10 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Turns a command image as stored (or as the command stream delivers it, converted to plain JSON) back into the full
@@ -22,13 +25,31 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class CommandImages {
   static final String POINTER = "$s3";
 
-  private final S3Client s3;
+  private final Supplier<S3Client> s3;
   private final ObjectMapper mapper;
 
   /** {@code s3} may be {@code null} where no command uses a bucket; a pointer then fails to resolve. */
   public CommandImages(S3Client s3, ObjectMapper mapper) {
+    this(s3 == null ? null : () -> s3, mapper);
+  }
+
+  /**
+   * With a client asked for only when a pointer is read (and built then, if the supplier builds it), so a stream
+   * function whose images hold no pointers never pays for an S3 client.
+   */
+  public CommandImages(Supplier<S3Client> s3, ObjectMapper mapper) {
     this.s3 = s3;
     this.mapper = mapper;
+  }
+
+  /** Whether any top-level attribute of {@code image} is a pointer, that is whether {@link #resolve} would read S3. */
+  public static boolean hasPointers(ObjectNode image) {
+    for (JsonNode value : image) {
+      if (isPointer(value)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A copy of {@code image} with every pointer replaced by its value; an image without pointers comes back as a copy. */
@@ -62,7 +83,12 @@ public final class CommandImages {
     }
     byte[] content;
     try {
-      content = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+      content = s3.get().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    } catch (NoSuchKeyException | NoSuchBucketException e) {
+      // The objects are written before their command and never replaced: a missing one was deleted by hand or by a
+      // lifecycle rule, and no retry brings it back. The entity needs a new command carrying the value.
+      throw new PermanentException("s3://" + bucket + "/" + key + " is missing (deleted from the command bucket?): the attribute it holds"
+          + " cannot be resolved; publish a new command with the value to repair the entity", e);
     } catch (SdkException e) {
       throw new CommandStoreException("s3://" + bucket + "/" + key + " could not be read", e);
     }

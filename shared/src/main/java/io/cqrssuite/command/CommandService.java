@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -47,6 +48,15 @@ public final class CommandService {
 
   /** {@code s3} may be {@code null} when {@code settings} name no bucket. */
   public CommandService(DynamoDbClient dynamoDb, S3Client s3, CommandSettings settings, ObjectMapper mapper, Clock clock) {
+    this(dynamoDb, s3 == null ? null : () -> s3, settings, mapper, clock);
+  }
+
+  /**
+   * With an S3 client asked for only when an attribute is offloaded or a pointer read (a reader of commands never
+   * builds one); {@code s3} may be {@code null} when {@code settings} name no bucket.
+   */
+  public CommandService(
+      DynamoDbClient dynamoDb, Supplier<S3Client> s3, CommandSettings settings, ObjectMapper mapper, Clock clock) {
     this.dynamoDb = dynamoDb;
     this.settings = settings;
     this.images = new CommandImages(s3, mapper);

@@ -14,6 +14,7 @@ import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -32,12 +33,12 @@ final class LargeAttributes {
   static final Set<String> KEPT_IN_ITEM =
       Set.of("pk", "sk", "code", "id", "tenantCode", "version", "isDeleted", "createdAt", "updatedAt", "updatedBy", "ttl");
 
-  private final S3Client s3;
+  private final Supplier<S3Client> s3;
   private final String bucket;
   private final int threshold;
   private final ObjectMapper mapper;
 
-  LargeAttributes(S3Client s3, String bucket, int threshold, ObjectMapper mapper) {
+  LargeAttributes(Supplier<S3Client> s3, String bucket, int threshold, ObjectMapper mapper) {
     if (bucket != null && s3 == null) {
       throw new IllegalArgumentException("an S3 client is needed to offload large attributes to " + bucket);
     }
@@ -138,7 +139,7 @@ final class LargeAttributes {
   private void upload(Offload offload, String where) {
     String key = offload.pointer().get(CommandImages.POINTER).get("key").textValue();
     try {
-      s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json").ifNoneMatch("*"), RequestBody.fromBytes(offload.content()));
+      s3.get().putObject(r -> r.bucket(bucket).key(key).contentType("application/json").ifNoneMatch("*"), RequestBody.fromBytes(offload.content()));
     } catch (S3Exception e) {
       if (e.statusCode() != 412) {
         throw new CommandStoreException(where + ": s3://" + bucket + "/" + key + " could not be written", e);

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,9 +26,10 @@ import javax.inject.Singleton;
  * Runs every {@link DataSyncHandler} over the entity changes of a stream delivery (semantics §4):
  *
  * <ol>
- *   <li>each {@link DataChangeEvent} is normalised to its {@link ChangeRecord}; one that cannot be (no pk, no
- *       version) fails alone, permanently; housekeeping (TTL expiry, command-table REMOVE) succeeds with nothing
- *       to write;
+ *   <li>each {@link DataChangeEvent} passes the {@link ChangeIntake}, one after the other in stream order: by
+ *       default it is normalised to its {@link ChangeRecord}; one that cannot be (no pk, no version) fails alone,
+ *       permanently; housekeeping (TTL expiry, command-table REMOVE) succeeds with nothing to write. A command-side
+ *       intake writes the data and history tables here, per record, before any read model is written;
  *   <li>per handler, only the highest version of each entity in the delivery is kept (at equal versions a delete
  *       wins: a stream REMOVE carries the version of the last upsert), so the target writes each entity once;
  *   <li>the handlers run concurrently, each with its whole batch ({@link DataSyncHandler#sync});
@@ -48,6 +48,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   private final StructuredLog log;
   private final TransientRetry retry;
   private final CorrelationContext correlation;
+  private final ChangeIntake intake;
 
   /** Without a log (conflict decisions are not recorded) and without in-invocation retries. */
   public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
@@ -66,6 +67,17 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   @Inject
   public DataSyncDispatcher(
       Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry, CorrelationContext correlation) {
+    this(handlers, log, retry, correlation, ChangeIntake.NORMALISED);
+  }
+
+  /** As above, each record first taken by {@code intake}. */
+  public DataSyncDispatcher(
+      Set<DataSyncHandler> handlers,
+      StructuredLog log,
+      TransientRetry retry,
+      CorrelationContext correlation,
+      ChangeIntake intake) {
+    this.intake = intake;
     this.handlers = List.copyOf(handlers);
     this.log = log;
     this.retry = retry;
@@ -97,25 +109,38 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   public List<HandlerOutcome> handleBatch(List<DataChangeEvent> events) {
     HandlerOutcome[] outcomes = new HandlerOutcome[events.size()];
     ChangeRecord[] changes = new ChangeRecord[events.size()];
+    List<Map<String, Object>> done = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
+      done.add(Map.of());
+      DataChangeEvent event = events.get(i);
       try {
-        Optional<ChangeRecord> change = events.get(i).change();
-        if (change.isEmpty()) {
-          outcomes[i] = new HandlerOutcome.Succeeded(name(), Map.of("action", "SKIP", "why", housekeeping(events.get(i))));
+        // The intake's own writes (a command to the data table) get the same in-invocation retries as the targets.
+        ChangeIntake.Intake taken = retry.call(() -> intake.take(event));
+        if (taken.change().isEmpty()) {
+          outcomes[i] = new HandlerOutcome.Succeeded(name(), taken.done());
         } else {
-          changes[i] = change.get();
+          changes[i] = taken.change().get();
+          done.set(i, taken.done());
         }
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         outcomes[i] = new HandlerOutcome.Failed(name(), e, FailureClassifier.classify(e));
       }
     }
     List<Map<String, SyncOutcome>> perHandler = syncAll(changes);
     for (int i = 0; i < events.size(); i++) {
       if (changes[i] != null) {
-        outcomes[i] = combine(changes[i], perHandler);
+        outcomes[i] = combine(changes[i], perHandler, done.get(i));
       }
     }
     return java.util.Arrays.asList(outcomes);
+  }
+
+  /**
+   * Projects one change into every target that takes it, now (a workflow's sync task): the outcome the record of
+   * that change would get in a batch, or {@code null} when no target takes it.
+   */
+  public HandlerOutcome project(ChangeRecord change, Map<String, Object> done) {
+    return combine(change, syncAll(new ChangeRecord[] {change}), done);
   }
 
   /** Each handler's outcome per entity id; a handler that takes none of the changes maps nothing. */
@@ -244,8 +269,8 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   }
 
   /** The record's result: failed if any target failed its entity, else what each target did. */
-  private HandlerOutcome combine(ChangeRecord change, List<Map<String, SyncOutcome>> perHandler) {
-    Map<String, String> done = new LinkedHashMap<>();
+  private HandlerOutcome combine(ChangeRecord change, List<Map<String, SyncOutcome>> perHandler, Map<String, Object> before) {
+    Map<String, Object> done = new LinkedHashMap<>(before);
     SyncOutcome.Failed failure = null;
     boolean transientFailure = false;
     for (int h = 0; h < handlers.size(); h++) {
@@ -264,6 +289,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
           name(), failure.error(), transientFailure ? FailureKind.TRANSIENT : FailureKind.PERMANENT);
     }
     if (done.isEmpty()) {
+      // Neither the intake nor a target did anything with it: not this handler's, so not acknowledged unseen.
       return null;
     }
     return new HandlerOutcome.Succeeded(name(), done);
@@ -275,10 +301,6 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
       return a.version() > b.version() ? a : b;
     }
     return b.deleted() ? b : a;
-  }
-
-  private static String housekeeping(DataChangeEvent event) {
-    return event.removedByTtl() ? "TTL expiry" : "no entity change on a " + event.tableKind() + " table";
   }
 
   @Override

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrssuite.command.CommandSettings;
+import io.cqrssuite.command.CommandSyncSettings;
+import io.cqrssuite.command.CommandSyncTask;
 import io.cqrssuite.functions.eventfactory.SchemaMigrationHandler;
+import io.cqrssuite.workflow.TaskErrors;
 import io.cqrssuite.functions.eventfactory.StreamFailureHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -259,6 +263,114 @@ class TemplateConsistencyTest {
         assertThat(readme).as(name).contains("`" + name + "`");
       }
     });
+  }
+
+  @Test
+  void theModulesThreeTablesHaveStreamsWithBothImagesTtlAndPointInTimeRecovery() {
+    for (String table : List.of("ProductCommandTable", "ProductDataTable", "ProductHistoryTable")) {
+      JsonNode properties = resources.path(table).path("Properties");
+      assertThat(properties.path("StreamSpecification").path("StreamViewType").asText()).as(table).isEqualTo("NEW_AND_OLD_IMAGES");
+      assertThat(properties.path("TimeToLiveSpecification").path("AttributeName").asText()).as(table).isEqualTo("ttl");
+      assertThat(properties.path("TimeToLiveSpecification").path("Enabled").asBoolean()).as(table).isTrue();
+      assertThat(properties.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).as(table).isTrue();
+      assertThat(resources.path(table).path("DeletionPolicy").asText()).as(table).isEqualTo("Retain");
+    }
+  }
+
+  @Test
+  void theEventFactoryIsToldTheCommandSideAndMayStartOnlyTheCommandSyncWorkflow() throws Exception {
+    JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
+    JsonNode variables = properties.path("Environment").path("Variables");
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    variables.fieldNames().forEachRemaining(name -> {
+      if (name.startsWith("SUITE_COMMAND_")) {
+        assertThat(readme).as(name).contains("`" + name + "`");
+      }
+    });
+    assertThat(variables.path(CommandSettings.TABLE).path("Ref").asText()).isEqualTo("ProductCommandTable");
+    assertThat(variables.path(CommandSettings.DATA_TABLE).path("Ref").asText()).isEqualTo("ProductDataTable");
+    assertThat(variables.path(CommandSettings.HISTORY_TABLE).path("Ref").asText()).isEqualTo("ProductHistoryTable");
+    assertThat(variables.path(CommandSettings.BUCKET).path("Ref").asText()).isEqualTo("CommandBucket");
+    assertThat(variables.path(CommandSyncSettings.MODE).path("Ref").asText()).isEqualTo("CommandSyncMode");
+    assertThat(template.root().path("Parameters").path("CommandSyncMode").path("Default").asText()).isEqualTo("direct");
+    // The ARN is built from the state machine's name (a Ref would be circular): the two must name the same machine.
+    String name = resources.path("CommandSyncStateMachine").path("Properties").path("Name").path("Fn::Sub").asText();
+    String arn = variables.path(CommandSyncSettings.STATE_MACHINE_ARN).path("Fn::Sub").asText();
+    assertThat(arn).endsWith(":stateMachine:" + name);
+
+    String statements = properties.path("Policies").toString();
+    assertThat(statements).contains("states:StartExecution", "states:DescribeExecution", ":execution:" + name + ":*");
+    assertThat(statements).contains("s3:GetObject", "s3:PutObject", "${CommandBucket.Arn}/*");
+    assertThat(statements).contains("{\"DynamoDBReadPolicy\":{\"TableName\":{\"Ref\":\"ProductCommandTable\"}}}");
+  }
+
+  @Test
+  void theCommandBucketKeepsItsObjectsEncryptedVersionedAndPrivate() {
+    JsonNode bucket = resources.path("CommandBucket");
+    JsonNode properties = bucket.path("Properties");
+    assertThat(properties.has("LifecycleConfiguration")).as("pointers must never dangle: no expiry").isFalse();
+    assertThat(properties.path("VersioningConfiguration").path("Status").asText()).isEqualTo("Enabled");
+    assertThat(properties.path("BucketEncryption").toString()).contains("SSEAlgorithm");
+    JsonNode block = properties.path("PublicAccessBlockConfiguration");
+    for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+      assertThat(block.path(setting).asBoolean()).as(setting).isTrue();
+    }
+    assertThat(bucket.path("DeletionPolicy").asText()).isEqualTo("Retain");
+  }
+
+  @Test
+  void theCommandSyncStateMachineIsStandardRetriesTransientErrorsAndDeadLettersTheRest() throws Exception {
+    JsonNode properties = resources.path("CommandSyncStateMachine").path("Properties");
+    assertThat(resources.path("CommandSyncStateMachine").path("Type").asText()).isEqualTo("AWS::Serverless::StateMachine");
+    assertThat(properties.path("Type").asText()).isEqualTo("STANDARD");
+    String definitionUri = properties.path("DefinitionUri").asText();
+    assertThat(definitionUri).isEqualTo("infra/statemachine/command-sync.asl.json");
+    String text = Files.readString(ROOT.resolve(definitionUri));
+    JsonNode asl = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+    JsonNode states = asl.path("States");
+    List<String> names = new ArrayList<>();
+    states.fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("SyncCommand", "Permanent", "RetriesSpent", "DeadLetter", "Alarm", "DeadLettered");
+    assertThat(asl.path("StartAt").asText()).isEqualTo("SyncCommand");
+
+    JsonNode task = states.path("SyncCommand");
+    assertThat(task.path("Resource").asText()).isEqualTo("arn:aws:states:::lambda:invoke.waitForTaskToken");
+    assertThat(task.path("Parameters").path("Payload").path("type").asText()).isEqualTo(CommandSyncTask.TYPE);
+    assertThat(task.path("Parameters").path("Payload").path("taskToken.$").asText()).isEqualTo("$$.Task.Token");
+    assertThat(task.path("Retry").get(0).path("ErrorEquals").toString()).isEqualTo("[\"" + TaskErrors.TRANSIENT + "\"]");
+    assertThat(task.path("Retry").get(0).path("BackoffRate").asDouble()).isGreaterThan(1.0);
+    assertThat(task.path("Retry").toString()).doesNotContain(TaskErrors.PERMANENT);
+    assertThat(task.path("Catch").get(0).path("ErrorEquals").toString()).contains(TaskErrors.PERMANENT);
+    assertThat(task.path("Catch").get(1).path("ErrorEquals").toString()).contains("States.ALL");
+    assertThat(states.path("DeadLetter").path("Resource").asText()).isEqualTo("arn:aws:states:::sqs:sendMessage");
+    assertThat(states.path("DeadLetter").path("Parameters").path("MessageBody").path("record").path("type").asText())
+        .isEqualTo(CommandSyncTask.TYPE);
+    assertThat(states.path("Alarm").path("Resource").asText()).isEqualTo("arn:aws:states:::sns:publish");
+    assertThat(states.path("Alarm").path("Parameters").path("Subject").asText()).hasSizeLessThan(100);
+    assertThat(states.path("DeadLettered").path("Type").asText()).isEqualTo("Fail");
+
+    // Every placeholder is substituted, and every substitution is used.
+    Set<String> placeholders = new HashSet<>();
+    Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(text);
+    while (m.find()) {
+      placeholders.add(m.group(1));
+    }
+    Set<String> substituted = new HashSet<>();
+    properties.path("DefinitionSubstitutions").fieldNames().forEachRemaining(substituted::add);
+    assertThat(placeholders).isEqualTo(substituted).contains("EventFactoryFunctionArn", "DeadLetterQueueUrl", "AlarmTopicArn");
+
+    // Least privilege: invoke the function, write the dead letters, publish the alarm (and the topic's key).
+    List<String> actions = new ArrayList<>();
+    properties.path("Policies").forEach(policy -> policy.path("Statement").forEach(st -> {
+      JsonNode action = st.path("Action");
+      if (action.isArray()) {
+        action.forEach(a -> actions.add(a.asText()));
+      } else {
+        actions.add(action.asText());
+      }
+    }));
+    assertThat(actions).containsExactlyInAnyOrder("lambda:InvokeFunction", "sqs:SendMessage", "sns:Publish", "kms:GenerateDataKey", "kms:Decrypt");
+    assertThat(properties.path("Policies").toString()).doesNotContain("\"*\"");
   }
 
   private static final Pattern SUB = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");

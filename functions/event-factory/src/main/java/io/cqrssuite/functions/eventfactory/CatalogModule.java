@@ -10,6 +10,7 @@ import io.cqrssuite.reliability.idempotency.IdempotentHandler;
 import java.util.Optional;
 import dagger.multibindings.IntoSet;
 import io.cqrssuite.bus.EventHandler;
+import io.cqrssuite.command.CommandTaskRouting;
 import io.cqrssuite.example.CatalogEventFactory;
 import io.cqrssuite.example.imports.CsvImportChunkHandler;
 import io.cqrssuite.example.imports.CsvImportHandler;
@@ -23,8 +24,11 @@ import io.cqrssuite.factory.EventFactory;
  */
 @Module
 public interface CatalogModule {
-  @Binds
-  EventFactory eventFactory(CatalogEventFactory factory);
+  /** The catalogue's routing, plus the command side's workflow task ({@code COMMAND_SYNC}). */
+  @Provides
+  static EventFactory eventFactory(CatalogEventFactory factory) {
+    return new CommandTaskRouting(factory);
+  }
 
   /**
    * Reserving stock is a side effect no version guards, so when {@code SUITE_IDEMPOTENCY_TABLE} is set the handler

@@ -2,6 +2,7 @@ package io.cqrssuite.functions.eventfactory;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.cqrssuite.command.CommandModule;
 import io.cqrssuite.entrypoint.Environment;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.SuiteModule;
@@ -15,7 +16,7 @@ import javax.inject.Singleton;
 
 /** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
 @Singleton
-@Component(modules = {SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class})
+@Component(modules = {SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class, CommandModule.class})
 public interface EventFactoryComponent {
   EventEntrypoint entrypoint();
 
