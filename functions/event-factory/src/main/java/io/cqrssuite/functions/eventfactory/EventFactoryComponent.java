@@ -15,7 +15,7 @@ import javax.inject.Singleton;
 
 /** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
 @Singleton
-@Component(modules = {SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class})
+@Component(modules = {SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class, ImportModule.class})
 public interface EventFactoryComponent {
   EventEntrypoint entrypoint();
 

@@ -82,10 +82,11 @@ class EventFactoryHandlerTest {
   }
 
   @Test
-  void taskWithoutTokenReturnsTheHandlersResult() throws Exception {
-    JsonNode output = invoke("stepfunctions/task-without-token.json");
-    assertThat(output.path("chunkIndex").asInt()).isZero();
-    assertThat(output.path("lines").asLong()).isEqualTo(500);
+  void aTaskWithoutTokenFailsTheInvocationWithTheHandlersReason() throws Exception {
+    // The sample chunk names lines, not the byte range the import's chunks carry: refused, naming the field.
+    assertThatThrownBy(() -> invoke("stepfunctions/task-without-token.json"))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("input.chunk");
   }
 
   @Test
