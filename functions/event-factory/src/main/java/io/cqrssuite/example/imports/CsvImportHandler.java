@@ -52,18 +52,25 @@ public final class CsvImportHandler implements EventHandler<CsvImportRequested> 
     }
     String name = executionName(request);
     WorkflowStarts.Started started = workflows.start(settings.stateMachineArn(), name, input(request));
-    log.info(
-        started.repeated() ? "CSV import already started for this object version" : "CSV import started",
-        Map.of("bucket", request.bucket(), "key", request.key(), "executionArn", started.executionArn()));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("bucket", request.bucket());
+    fields.put("key", request.key());
+    fields.put("executionName", name);
+    fields.put("executionArn", started.executionArn());
+    log.info(started.repeated() ? "CSV import already started for this object version" : "CSV import started", fields);
     result.put("started", !started.repeated());
     result.put("executionArn", started.executionArn());
     return result;
   }
 
-  /** {@code csv-import-<bucket>-<key>-<version>}, hashed to Step Functions' 80 characters when longer. */
+  /**
+   * The file name, bucket, key and version, made a valid name with a hash of them all (Step Functions allows 80
+   * characters): the file name comes first, so it is what a user reads in the console.
+   */
   static String executionName(CsvImportRequested request) {
     String version = request.versionId() != null ? request.versionId() : request.eTag() != null ? request.eTag() : request.eventId();
-    return WorkflowStarts.executionName("csv-import", request.bucket(), request.key(), version);
+    String file = request.key().substring(request.key().lastIndexOf('/') + 1);
+    return WorkflowStarts.executionName(file, request.bucket(), request.key(), version);
   }
 
   /** Everything the workflow needs, and nothing that differs between two deliveries of one notification. */
