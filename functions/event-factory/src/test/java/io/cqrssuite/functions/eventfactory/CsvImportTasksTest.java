@@ -13,7 +13,20 @@ import io.cqrssuite.command.CommandService;
 import io.cqrssuite.command.CommandSettings;
 import io.cqrssuite.command.CommandTables;
 import io.cqrssuite.command.StoredCommand;
+import io.cqrssuite.command.PublishResult;
+import io.cqrssuite.event.TaskEvent;
+import io.cqrssuite.example.imports.CsvImportChunk;
+import io.cqrssuite.example.imports.CsvImportChunkHandler;
+import io.cqrssuite.example.imports.ImportObjects;
 import io.cqrssuite.example.imports.ImportProgress;
+import io.cqrssuite.example.imports.ImportSettings;
+import io.cqrssuite.example.imports.ProductCommands;
+import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.workflow.TaskCallbacks;
+import io.cqrssuite.workflow.TaskHeartbeats;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.testing.Dynalite;
 import io.cqrssuite.testing.FakeStepFunctions;
@@ -31,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -257,6 +271,46 @@ class CsvImportTasksTest {
     stepFunctions.reset();
     invoke(Files.readString(sample("s3/csv-import-object-created.json")).replace("daa6ddc7d32d1e58641bf9b6fdfc724a", "0123456789abcdef0123456789abcdef").getBytes(StandardCharsets.UTF_8));
     assertThat(stepFunctions.calls().get(0).body().path("name").asText()).as("new content, new import").isNotEqualTo(first.path("name").asText());
+  }
+
+  @Test
+  void aSlowChunkSendsHeartbeatsWhileItRunsAndStopsWhenItIsDone() throws Exception {
+    JsonNode chunk = plan(3).path("chunks").get(0);
+    stepFunctions.reset();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    // Holds the first row until Step Functions has seen a heartbeat: the chunk is "long" exactly as long as needed.
+    ProductCommands slow = image -> {
+      while (stepFunctions.calls().stream().noneMatch(c -> c.action().equals("SendTaskHeartbeat"))) {
+        assertThat(System.nanoTime()).as("a heartbeat within 15 s").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      return new PublishResult(null, true);
+    };
+    StructuredLog log = new StructuredLog("test", new PrintStream(OutputStream.nullOutputStream()), StructuredLog.Level.ERROR);
+    SfnClient sfn = new AwsClients(AwsSettings.fromEnvironment(env)).stepFunctions();
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    scheduler.setRemoveOnCancelPolicy(true);
+    try (TaskHeartbeats heartbeats = new TaskHeartbeats(new TaskCallbacks(sfn, log), scheduler, log)) {
+      CsvImportChunkHandler handler =
+          new CsvImportChunkHandler(
+              ImportSettings.fromEnvironment(env),
+              new ImportObjects(() -> s3),
+              slow,
+              new ImportProgress(() -> dynamoDb, null, Clock.systemUTC()),
+              () -> heartbeats,
+              env,
+              mapper,
+              log);
+      ObjectNode input = source().put("heartbeatSeconds", 3);
+      input.set("chunk", chunk);
+      JsonNode result = handler.handle(CsvImportChunk.of(new TaskEvent("token-slow", execution, "ImportChunk", 0L, "CSV_IMPORT_CHUNK", input)));
+      assertThat(result.path("written").asInt()).isEqualTo(2);
+      assertThat(stepFunctions.calls()).extracting(FakeStepFunctions.Call::action).containsOnly("SendTaskHeartbeat");
+      assertThat(stepFunctions.calls().get(0).body().path("taskToken").asText()).isEqualTo("token-slow");
+      assertThat(scheduler.getQueue()).as("no heartbeat is scheduled once the chunk is done").isEmpty();
+    } finally {
+      sfn.close();
+    }
   }
 
   private JsonNode plan(int chunkRows) throws Exception {
