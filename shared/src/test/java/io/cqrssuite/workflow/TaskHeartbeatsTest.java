@@ -81,7 +81,6 @@ class TaskHeartbeatsTest {
       TaskHeartbeats.Beat beat = heartbeats.start(TOKEN, Duration.ofMillis(50));
       awaitTrue(() -> heartbeatCalls().size() >= 3);
       assertThat(beat.stopped()).isFalse();
-      assertThat(scheduler.getQueue()).hasSize(1);
       beat.close();
       assertThat(beat.stopped()).isTrue();
       assertThat(scheduler.getQueue()).as("nothing left to send once the handler ended").isEmpty();
