@@ -70,11 +70,14 @@ public interface ImportModule {
         throw new PermanentException(CommandSettings.TABLE + " is not set: imported rows have no command table to go to");
       };
     }
-    S3Client s3 =
-        settings.get().bucket() == null
-            ? null
-            : clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build();
-    return new CommandServiceProductCommands(new CommandService(clients.dynamoDb(), s3, settings.get(), mapper, Clock.systemUTC()));
+    CommandSettings commands = settings.get();
+    return new CommandServiceProductCommands(() -> {
+      S3Client s3 =
+          commands.bucket() == null
+              ? null
+              : clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build();
+      return new CommandService(clients.dynamoDb(), s3, commands, mapper, Clock.systemUTC());
+    });
   }
 
   @Provides

@@ -66,7 +66,7 @@ class CsvImportChunkBench {
       }
       ProductCommands commands =
           new CommandServiceProductCommands(
-              new CommandService(dynamoDb, null, new CommandSettings(tables, null, CommandSettings.DEFAULT_OFFLOAD_BYTES, Duration.ZERO), mapper, Clock.systemUTC()));
+              () -> new CommandService(dynamoDb, null, new CommandSettings(tables, null, CommandSettings.DEFAULT_OFFLOAD_BYTES, Duration.ZERO), mapper, Clock.systemUTC()));
       List<ProductCsv.Row> rows = CsvChunkRows.read(Arrays.copyOfRange(csv, (int) first.startByte(), (int) plan.chunks().get(1).endByte()), 2);
       rows = rows.subList(0, Math.min(PUBLISHED, rows.size()));
       start = System.nanoTime();
