@@ -82,11 +82,11 @@ class EventFactoryHandlerTest {
   }
 
   @Test
-  void aTaskWithoutTokenFailsTheInvocationWithTheHandlersReason() throws Exception {
-    // The sample chunk names lines, not the byte range the import's chunks carry: refused, naming the field.
-    assertThatThrownBy(() -> invoke("stepfunctions/task-without-token.json"))
-        .isInstanceOf(InvalidEventException.class)
-        .hasMessageContaining("input.chunk");
+  void taskWithoutTokenReturnsTheHandlersResult() throws Exception {
+    JsonNode output = invoke("stepfunctions/task-without-token.json");
+    assertThat(output.path("importId").asText()).isEqualTo("imp-2026-11-25-abc");
+    assertThat(output.path("ok").asLong()).isEqualTo(500);
+    assertThat(output.path("status").asText()).isEqualTo("SUCCEEDED");
   }
 
   @Test
