@@ -23,8 +23,8 @@ import javax.inject.Inject;
 /**
  * The example's routing, the Java counterpart of seed 004's {@code CustomEventFactory}: new CSVs under
  * {@code imports/csv/} become import requests, order messages become order events (whichever of SQS, SNS or
- * EventBridge carried them), the import workflow's plan, chunk and summary tasks go to the import handlers, schedule ticks become ticks. Product changes reach
- * handlers as the suite's {@code DataChangeEvent}.
+ * EventBridge carried them), the import workflow's plan, chunk and summary tasks go to the import handlers,
+ * schedule ticks become ticks. Product changes reach handlers as the suite's {@code DataChangeEvent}.
  *
  * <p>The catalogue watches only new objects under {@code imports/csv/}; other S3 notifications (removals, other
  * prefixes) are acknowledged and ignored by this decision, not dropped by accident: an empty list is the

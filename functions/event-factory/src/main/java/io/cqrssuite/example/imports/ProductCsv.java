@@ -11,6 +11,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -39,6 +40,7 @@ public final class ProductCsv {
   private static final int MAX_DESCRIPTION = 4_000;
   private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setTrim(false).get();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Pattern PARSER_POSITION = Pattern.compile("at line: \\d+, position: (\\d+)");
 
   private ProductCsv() {}
 
@@ -101,7 +103,7 @@ public final class ProductCsv {
     try {
       values = parse(record);
     } catch (IllegalStateException e) {
-      return new Rejected(line, "malformed CSV: " + e.getMessage());
+      return new Rejected(line, "malformed CSV: " + withinRow(e.getMessage()));
     }
     if (values.size() != COLUMNS.size()) {
       return new Rejected(line, "expected " + COLUMNS.size() + " columns but found " + values.size());
@@ -205,6 +207,15 @@ public final class ProductCsv {
       }
     }
     return length;
+  }
+
+  /**
+   * commons-csv counts lines and characters from the start of what it parsed, here the row: its "line: 1" would
+   * contradict the row's real line, so only the character position is kept.
+   */
+  private static String withinRow(String message) {
+    Matcher m = PARSER_POSITION.matcher(String.valueOf(message));
+    return m.find() ? message.substring(0, m.start()) + "near character " + m.group(1) + " of the row" : message;
   }
 
   private static String stripTerminator(String text) {
