@@ -316,6 +316,9 @@ class TemplateConsistencyTest {
     assertThat(source.path("Queue").path("Fn::GetAtt").asText()).isEqualTo(queue + ".Arn");
     assertThat(asl.path("States").path("Plan").path("Parameters").path("Payload").path("type").asText()).isEqualTo(CsvImportPlanRequested.TYPE);
     assertThat(asl.path("States").path("Summarize").path("Parameters").path("Payload").path("type").asText()).isEqualTo(CsvImportSummaryRequested.TYPE);
+    assertThat(asl.path("States").path("Summarize").path("Parameters").path("Payload").path("input").path("chunkResults.$").asText())
+        .as("the summary reads what the Map state wrote")
+        .isEqualTo(map.path("ResultPath").asText());
   }
 
   @Test
