@@ -20,14 +20,30 @@ import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 public final class TaskCallbacks {
   private final SfnClient sfn;
   private final StructuredLog log;
+  private final TaskOutputs outputs;
 
+  /** Without an output bucket: output above 256 KiB is answered with a task failure. */
   public TaskCallbacks(SfnClient sfn, StructuredLog log) {
-    this.sfn = sfn;
-    this.log = log;
+    this(sfn, log, null);
   }
 
-  /** Sends the task output (a JSON document). Output above 256 KiB is refused with a task failure instead. */
+  /** With {@code outputs} (may be {@code null}), output above 256 KiB is stored in S3 and a pointer is sent. */
+  public TaskCallbacks(SfnClient sfn, StructuredLog log, TaskOutputs outputs) {
+    this.sfn = sfn;
+    this.log = log;
+    this.outputs = outputs;
+  }
+
+  /**
+   * Sends the task output (a JSON document). Output above 256 KiB goes through {@link TaskOutputs} when configured
+   * (the task gets the pointer document), and is refused with a {@link TaskErrors#OUTPUT_TOO_LARGE} failure
+   * otherwise.
+   */
   public Completion succeed(String taskToken, String outputJson) {
+    if (outputs != null && !TaskOutputs.fits(outputJson)) {
+      String pointer = outputs.fit(outputJson);
+      return call("SendTaskSuccess", taskToken, () -> sfn.sendTaskSuccess(r -> r.taskToken(taskToken).output(pointer)));
+    }
     int bytes = outputJson.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > TaskErrors.MAX_OUTPUT_BYTES) {
       return fail(

@@ -17,7 +17,7 @@ public final class TaskErrors {
 
   public static final int MAX_CAUSE = 32_768;
   /** {@code SendTaskSuccess} output limit: 256 KiB of UTF-8. */
-  static final int MAX_OUTPUT_BYTES = 256 * 1024;
+  public static final int MAX_OUTPUT_BYTES = 256 * 1024;
 
   private TaskErrors() {}
 }

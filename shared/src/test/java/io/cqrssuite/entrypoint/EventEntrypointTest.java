@@ -603,7 +603,7 @@ class EventEntrypointTest {
 
   @Test
   void taskOverSqsIsAnsweredAndTheMessageAcknowledged() throws Exception {
-    TestHandler<TaskEvent> chunk = TestHandler.of("chunk", TaskEvent.class, e -> Map.of("lines", e.input().at("/chunk/endLine").intValue() - 1));
+    TestHandler<TaskEvent> chunk = TestHandler.of("chunk", TaskEvent.class, e -> Map.of("lines", e.input().at("/plan/rows").intValue()));
 
     InvocationOutcome outcome = invoke("sqs/task-token.json", chunk);
 

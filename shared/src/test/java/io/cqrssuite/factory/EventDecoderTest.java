@@ -335,11 +335,11 @@ class EventDecoderTest {
       assertThat(task.taskToken()).startsWith("AQCEAAAAKgAAAAMAAAAAAAAAAjsbZcQ8GwVI7Axsn").endsWith("StZ7G2K");
       assertThat(record.taskToken()).isEqualTo(task.taskToken());
       assertThat(record.itemIdentifier()).isEqualTo("fa1e7141-139e-49cd-a13a-ff5ac61c876c");
-      assertThat(task.type()).isEqualTo("CSV_IMPORT_CHUNK");
+      assertThat(task.type()).isEqualTo("CSV_IMPORT_SUMMARY");
       assertThat(task.executionId()).isEqualTo(EXECUTION);
-      assertThat(task.stateName()).isEqualTo("ProcessChunk");
-      assertThat(task.eventId()).isEqualTo(EXECUTION + "#ProcessChunk");
-      assertThat(task.input().at("/chunk/endLine").intValue()).isEqualTo(501);
+      assertThat(task.stateName()).isEqualTo("Summarize");
+      assertThat(task.eventId()).isEqualTo(EXECUTION + "#Summarize");
+      assertThat(task.input().at("/chunkResults/0/ok").intValue()).isEqualTo(500);
     }
 
     @Test
@@ -628,9 +628,9 @@ class EventDecoderTest {
       TaskEvent task = onlyEvent(batch, TaskEvent.class);
       assertThat(task.hasToken()).isTrue();
       assertThat(record.taskToken()).isEqualTo(task.taskToken()).startsWith("AQCEAAAA");
-      assertThat(task.eventId()).isEqualTo(EXECUTION + "#ProcessChunk");
-      assertThat(record.itemIdentifier()).isEqualTo(EXECUTION + "#ProcessChunk");
-      assertThat(task.type()).isEqualTo("CSV_IMPORT_CHUNK");
+      assertThat(task.eventId()).isEqualTo(EXECUTION + "#Summarize");
+      assertThat(record.itemIdentifier()).isEqualTo(EXECUTION + "#Summarize");
+      assertThat(task.type()).isEqualTo("CSV_IMPORT_SUMMARY");
       assertThat(task.mapItemIndex()).isNull();
       assertThat(task.input().at("/key").textValue()).isEqualTo("imports/csv/products 2026-11.csv");
     }
@@ -644,8 +644,8 @@ class EventDecoderTest {
       assertThat(task.hasToken()).isFalse();
       assertThat(task.taskToken()).isNull();
       assertThat(batch.records().get(0).taskToken()).isNull();
-      assertThat(task.eventId()).isEqualTo(EXECUTION + "#ProcessChunk");
-      assertThat(batch.records().get(0).itemIdentifier()).isEqualTo(EXECUTION + "#ProcessChunk");
+      assertThat(task.eventId()).isEqualTo(EXECUTION + "#Summarize");
+      assertThat(batch.records().get(0).itemIdentifier()).isEqualTo(EXECUTION + "#Summarize");
     }
   }
 

@@ -156,7 +156,7 @@ class RoutingEventFactoryTest {
 
   @Test
   void taskTypeRoutesAndTheTokenStaysOnTheRecord() {
-    EventFactory factory = RoutingEventFactory.builder().taskType("CSV_IMPORT_CHUNK", to("chunk")).build();
+    EventFactory factory = RoutingEventFactory.builder().taskType("CSV_IMPORT_SUMMARY", to("chunk")).build();
 
     InboundRecord direct = decode(factory, "stepfunctions/task-with-token.json").records().get(0);
     InboundRecord viaSqs = decode(factory, "sqs/task-token.json").records().get(0);

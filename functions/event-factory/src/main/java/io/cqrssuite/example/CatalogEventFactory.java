@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.event.DomainEvent;
 import io.cqrssuite.event.S3ObjectEvent;
 import io.cqrssuite.example.imports.CsvImportChunk;
+import io.cqrssuite.example.imports.CsvImportPlanRequested;
+import io.cqrssuite.example.imports.CsvImportSummaryRequested;
 import io.cqrssuite.example.imports.CsvImportRequested;
 import io.cqrssuite.example.order.OrderMessages;
 import io.cqrssuite.example.schedule.ScheduledTick;
@@ -21,8 +23,8 @@ import javax.inject.Inject;
 /**
  * The example's routing, the Java counterpart of seed 004's {@code CustomEventFactory}: new CSVs under
  * {@code imports/csv/} become import requests, order messages become order events (whichever of SQS, SNS or
- * EventBridge carried them), import chunks become chunk tasks, schedule ticks become ticks. Product changes reach
- * handlers as the suite's {@code DataChangeEvent}.
+ * EventBridge carried them), the import workflow's plan, chunk and summary tasks go to the import handlers,
+ * schedule ticks become ticks. Product changes reach handlers as the suite's {@code DataChangeEvent}.
  *
  * <p>The catalogue watches only new objects under {@code imports/csv/}; other S3 notifications (removals, other
  * prefixes) are acknowledged and ignored by this decision, not dropped by accident: an empty list is the
@@ -43,7 +45,9 @@ public final class CatalogEventFactory implements EventFactory {
             .snsMessageType("ORDER_CREATED", orders::created)
             .eventBridgeDetailType("OrderShipped", orders::shipped)
             .eventBridgeDetailType("Scheduled Event", ScheduledTick::of)
-            .taskType("CSV_IMPORT_CHUNK", CsvImportChunk::of)
+            .taskType(CsvImportPlanRequested.TYPE, CsvImportPlanRequested::of)
+            .taskType(CsvImportChunk.TYPE, CsvImportChunk::of)
+            .taskType(CsvImportSummaryRequested.TYPE, CsvImportSummaryRequested::of)
             .fallback(new DefaultEventFactory())
             .build();
   }

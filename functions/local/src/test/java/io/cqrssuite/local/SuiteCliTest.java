@@ -95,7 +95,7 @@ class SuiteCliTest {
     assertThat(code).isZero();
     assertThat(out().trim()).isEqualTo("null");
     String echoed = stderr.toString(StandardCharsets.UTF_8);
-    assertThat(echoed).contains("\"action\":\"SendTaskSuccess\"").contains("lines\\\":500");
+    assertThat(echoed).contains("\"action\":\"SendTaskSuccess\"").contains("\\\"ok\\\":500");
   }
 
   @Test

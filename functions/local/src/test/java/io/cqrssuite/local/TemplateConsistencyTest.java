@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrssuite.workflow.TaskHeartbeats;
+import io.cqrssuite.example.imports.ImportSettings;
+import io.cqrssuite.example.imports.CsvImportSummaryRequested;
+import io.cqrssuite.example.imports.CsvImportPlanRequested;
+import io.cqrssuite.example.imports.CsvImportChunk;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.command.CommandSettings;
 import io.cqrssuite.command.CommandSyncSettings;
 import io.cqrssuite.command.CommandSyncTask;
@@ -29,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** template.yaml agrees with the code: handlers exist, jars are the ones Maven builds, references resolve. */
 class TemplateConsistencyTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ROOT = Path.of("..", "..");
   private static SamTemplate template;
   private static JsonNode resources;
@@ -407,5 +414,92 @@ class TemplateConsistencyTest {
     if (!name.startsWith("AWS::") && !declared.contains(name)) {
       missing.add(name);
     }
+  }
+
+  @Test
+  void theImportStateMachineIsStandardAndSubstitutesEveryPlaceholderOfItsDefinition() throws Exception {
+    JsonNode machine = resources.path("ImportStateMachine");
+    assertThat(machine.path("Type").asText()).isEqualTo("AWS::Serverless::StateMachine");
+    JsonNode properties = machine.path("Properties");
+    assertThat(properties.path("Type").asText()).as(".waitForTaskToken needs STANDARD").isEqualTo("STANDARD");
+    String definition = Files.readString(ROOT.resolve(properties.path("DefinitionUri").asText()));
+    Set<String> placeholders = new HashSet<>();
+    Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(definition);
+    while (m.find()) {
+      placeholders.add(m.group(1));
+    }
+    Set<String> substituted = new HashSet<>();
+    properties.path("DefinitionSubstitutions").fieldNames().forEachRemaining(substituted::add);
+    assertThat(substituted).isEqualTo(placeholders);
+    assertThat(properties.path("DefinitionSubstitutions").path("EventFactoryFunctionArn").path("Ref").asText())
+        .as("the alias SnapStart serves").isEqualTo("EventFactoryFunction.Alias");
+    JsonNode asl = JSON.readTree(definition);
+    List<String> types = new ArrayList<>();
+    collectStateTypes(asl.path("States"), types);
+    assertThat(types).as("only what the local interpreter runs").allMatch(t -> Set.of("Task", "Map", "Choice", "Pass", "Succeed", "Fail").contains(t));
+  }
+
+  @Test
+  void theChunkTaskFollowsTheTaskPayloadConventionOverTheQueueTheFunctionPolls() throws Exception {
+    JsonNode properties = resources.path("ImportStateMachine").path("Properties");
+    JsonNode asl = JSON.readTree(Files.readString(ROOT.resolve(properties.path("DefinitionUri").asText())));
+    JsonNode map = asl.path("States").path("ImportChunks");
+    JsonNode task = map.path("ItemProcessor").path("States").path("ImportChunk");
+    assertThat(task.path("Resource").asText()).isEqualTo("arn:aws:states:::sqs:sendMessage.waitForTaskToken");
+    JsonNode body = task.path("Parameters").path("MessageBody");
+    assertThat(body.path("taskToken.$").asText()).isEqualTo("$$.Task.Token");
+    assertThat(body.path("executionId.$").asText()).isEqualTo("$$.Execution.Id");
+    assertThat(body.path("state.$").asText()).isEqualTo("$$.State.Name");
+    assertThat(body.path("type").asText()).isEqualTo(CsvImportChunk.TYPE);
+    assertThat(body.path("input.$").asText()).isEqualTo("$");
+    assertThat(task.path("HeartbeatSeconds").asInt())
+        .as("the handler beats at a third of the heartbeatSeconds it is given")
+        .isEqualTo(map.path("ItemSelector").path(TaskHeartbeats.INPUT_FIELD).asInt())
+        .isPositive();
+    assertThat(task.path("Retry").get(0).path("ErrorEquals").toString()).contains("\"" + TaskErrors.TRANSIENT + "\"");
+    assertThat(task.path("Catch").get(0).path("Next").asText()).isEqualTo("ChunkFailed");
+    String queue = properties.path("DefinitionSubstitutions").path(task.path("Parameters").path("QueueUrl").asText().replaceAll("[${}]", "")).path("Ref").asText();
+    JsonNode source = resources.path("EventFactoryFunction").path("Properties").path("Events").path("ImportChunks").path("Properties");
+    assertThat(source.path("Queue").path("Fn::GetAtt").asText()).isEqualTo(queue + ".Arn");
+    assertThat(asl.path("States").path("Plan").path("Parameters").path("Payload").path("type").asText()).isEqualTo(CsvImportPlanRequested.TYPE);
+    assertThat(asl.path("States").path("Summarize").path("Parameters").path("Payload").path("type").asText()).isEqualTo(CsvImportSummaryRequested.TYPE);
+    assertThat(asl.path("States").path("Summarize").path("Parameters").path("Payload").path("input").path("chunkResults.$").asText())
+        .as("the summary reads what the Map state wrote")
+        .isEqualTo(map.path("ResultPath").asText());
+  }
+
+  @Test
+  void theFunctionStartsTheImportStateMachineByTheNameItIsDeployedUnder() {
+    String name = resources.path("ImportStateMachine").path("Properties").path("Name").path("Fn::Sub").asText();
+    JsonNode arn = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables").path(ImportSettings.STATE_MACHINE_ARN);
+    JsonNode parts = arn.path("Fn::Join").get(1);
+    assertThat(parts.get(parts.size() - 1).path("Fn::Sub").asText()).isEqualTo(name);
+    assertThat(parts.get(parts.size() - 2).asText()).isEqualTo("stateMachine");
+    String policy = resources.path("ImportWorkflowPolicy").toString();
+    assertThat(policy).contains("stateMachine:" + name).contains("execution:" + name + ":*");
+    JsonNode upload = resources.path("EventFactoryFunction").path("Properties").path("Events").path("CsvImport").path("Properties");
+    assertThat(upload.path("Filter").toString()).contains("\"imports/csv/\"").contains("\".csv\"");
+  }
+
+  @Test
+  void theImportVariablesAreDocumentedInTheReadme() throws Exception {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    JsonNode variables = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables");
+    List<String> imports = new ArrayList<>();
+    variables.fieldNames().forEachRemaining(name -> {
+      if (name.startsWith("SUITE_IMPORT_")) {
+        imports.add(name);
+      }
+    });
+    assertThat(imports).isNotEmpty();
+    assertThat(imports).allSatisfy(name -> assertThat(readme).contains("`" + name + "`"));
+    assertThat(readme).contains("`" + TaskHeartbeats.INTERVAL_ENV + "`");
+  }
+
+  private static void collectStateTypes(JsonNode states, List<String> types) {
+    states.forEach(state -> {
+      types.add(state.path("Type").asText());
+      collectStateTypes(state.path("ItemProcessor").path("States"), types);
+    });
   }
 }

@@ -16,7 +16,10 @@ import javax.inject.Singleton;
 
 /** The object graph of {@code EventFactoryFunction}, generated at compile time by Dagger. */
 @Singleton
-@Component(modules = {SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class, CommandModule.class})
+@Component(modules = {
+  SuiteModule.class, ReliabilityModule.class, AlarmModule.class, IdempotencyModule.class, CatalogModule.class, CatalogSyncModule.class,
+  CommandModule.class, ImportModule.class
+})
 public interface EventFactoryComponent {
   EventEntrypoint entrypoint();
 

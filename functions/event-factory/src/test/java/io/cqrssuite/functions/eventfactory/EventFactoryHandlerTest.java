@@ -84,8 +84,9 @@ class EventFactoryHandlerTest {
   @Test
   void taskWithoutTokenReturnsTheHandlersResult() throws Exception {
     JsonNode output = invoke("stepfunctions/task-without-token.json");
-    assertThat(output.path("chunkIndex").asInt()).isZero();
-    assertThat(output.path("lines").asLong()).isEqualTo(500);
+    assertThat(output.path("importId").asText()).isEqualTo("imp-2026-11-25-abc");
+    assertThat(output.path("ok").asLong()).isEqualTo(500);
+    assertThat(output.path("status").asText()).isEqualTo("SUCCEEDED");
   }
 
   @Test
