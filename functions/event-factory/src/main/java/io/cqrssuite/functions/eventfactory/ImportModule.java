@@ -1,6 +1,5 @@
 package io.cqrssuite.functions.eventfactory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
@@ -26,7 +25,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import javax.inject.Singleton;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
