@@ -65,6 +65,9 @@ class CsvImportStateMachineTest {
   private static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:" + LocalStepFunctions.ACCOUNT + ":function:" + FUNCTION + ":live";
   private static final String ALARM_TOPIC = "arn:aws:sns:us-east-1:" + LocalStepFunctions.ACCOUNT + ":suite-alarms";
   private static final String CHUNK_QUEUE = "csv-import-chunks";
+  private static final String CHUNK_TASK = "sendMessage.waitForTaskToken";
+  /** Below the number of chunks of a test file, so that the Map's MaxConcurrencyPath has work to do. */
+  private static final int MAX_CONCURRENCY = 2;
   private static final String HEADER = "tenantCode,code,name,description,price,category,tags,isActive\n";
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
@@ -148,6 +151,7 @@ class CsvImportStateMachineTest {
     env.put("SUITE_IMPORT_PROGRESS_TABLE", "catalog-import-progress");
     env.put("SUITE_IMPORT_STATE_MACHINE_ARN", stepFunctions.stateMachineArn("csv-import"));
     env.put("SUITE_IMPORT_CHUNK_ROWS", "3");
+    env.put("SUITE_IMPORT_MAX_CONCURRENCY", Integer.toString(MAX_CONCURRENCY));
     function = new EventFactoryHandler(env);
     Map<String, String> storeDown = new HashMap<>(env);
     storeDown.put("AWS_ENDPOINT_URL_DYNAMODB", DynaliteProcess.unreachableEndpoint());
@@ -241,16 +245,14 @@ class CsvImportStateMachineTest {
   @Test
   void eachChunkTaskTokenTravelsOnTheQueueAndComesBackAsTheTaskResultInTheHistory() throws Exception {
     String tenant = tenant();
-    String key = upload("tokens", rows(tenant, 7));
+    String key = upload("tokens", rows(tenant, 10));
 
     DescribeExecutionResponse done = finished(startedBy(key));
 
     assertThat(done.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
     List<HistoryEvent> history = history(done.executionArn());
-    List<HistoryEvent> scheduled = history.stream()
-        .filter(e -> "TaskScheduled".equals(e.typeAsString()) && "sendMessage.waitForTaskToken".equals(e.taskScheduledEventDetails().resource()))
-        .toList();
-    assertThat(scheduled).hasSize(3);
+    List<HistoryEvent> scheduled = history.stream().filter(CsvImportStateMachineTest::chunkScheduled).toList();
+    assertThat(scheduled).hasSize(4);
     Set<String> sentTokens = scheduled.stream()
         .map(e -> json(e.taskScheduledEventDetails().parameters()).path("MessageBody").path("taskToken").asText())
         .collect(Collectors.toSet());
@@ -259,14 +261,16 @@ class CsvImportStateMachineTest {
         .map(task -> task.path("taskToken").asText())
         .collect(Collectors.toSet());
     assertThat(deliveredTokens).as("the tokens the function received are the ones the tasks were scheduled with")
-        .hasSize(3).isEqualTo(sentTokens);
-    assertThat(history).filteredOn(e -> "TaskSubmitted".equals(e.typeAsString())).hasSize(3);
+        .hasSize(4).isEqualTo(sentTokens);
+    assertThat(history).filteredOn(e -> "TaskSubmitted".equals(e.typeAsString())).hasSize(4);
     assertThat(history)
-        .filteredOn(e -> "TaskSucceeded".equals(e.typeAsString()) && "sendMessage.waitForTaskToken".equals(e.taskSucceededEventDetails().resource()))
+        .filteredOn(e -> "TaskSucceeded".equals(e.typeAsString()) && CHUNK_TASK.equals(e.taskSucceededEventDetails().resource()))
         .extracting(e -> json(e.taskSucceededEventDetails().output()))
         .extracting(output -> output.path("chunkIndex").asInt() + ":" + output.path("ok").asInt())
-        .containsExactlyInAnyOrder("0:3", "1:3", "2:1");
-    assertThat(history).filteredOn(e -> "MapIterationSucceeded".equals(e.typeAsString())).hasSize(3);
+        .containsExactlyInAnyOrder("0:3", "1:3", "2:3", "3:1");
+    assertThat(history).filteredOn(e -> "MapIterationSucceeded".equals(e.typeAsString())).hasSize(4);
+    assertThat(json(history.get(0).executionStartedEventDetails().input()).path("settings").path("maxConcurrency").asInt()).isEqualTo(MAX_CONCURRENCY);
+    assertThat(mostChunksInFlight(history)).as("MaxConcurrencyPath $.settings.maxConcurrency holds").isLessThanOrEqualTo(MAX_CONCURRENCY);
   }
 
   @Test
@@ -406,6 +410,25 @@ class CsvImportStateMachineTest {
       assertThat(System.nanoTime()).as("%s still running after %s", executionArn, DEADLINE).isLessThan(deadline);
       Thread.sleep(20);
     }
+  }
+
+  private static boolean chunkScheduled(HistoryEvent e) {
+    return "TaskScheduled".equals(e.typeAsString()) && CHUNK_TASK.equals(e.taskScheduledEventDetails().resource());
+  }
+
+  /** The most chunk tasks scheduled and not yet answered at any point of the history. */
+  private static int mostChunksInFlight(List<HistoryEvent> history) {
+    int inFlight = 0;
+    int most = 0;
+    for (HistoryEvent e : history) {
+      if (chunkScheduled(e)) {
+        most = Math.max(most, ++inFlight);
+      } else if ("TaskSucceeded".equals(e.typeAsString()) && CHUNK_TASK.equals(e.taskSucceededEventDetails().resource())
+          || "TaskFailed".equals(e.typeAsString()) && CHUNK_TASK.equals(e.taskFailedEventDetails().resource())) {
+        inFlight--;
+      }
+    }
+    return most;
   }
 
   private static List<HistoryEvent> history(String executionArn) {
