@@ -3,6 +3,7 @@ package io.cqrssuite.local.workflow.statemachines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +24,10 @@ import io.cqrssuite.workflow.TaskErrors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +54,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -75,6 +80,8 @@ class CommandSyncStateMachineTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Executions whose first SyncCommand invoke meets a function whose DynamoDB is down. */
   private static final Set<String> STORE_DOWN_ONCE = ConcurrentHashMap.newKeySet();
+  /** Executions whose every SyncCommand invoke meets a function whose DynamoDB is down. */
+  private static final Set<String> STORE_DOWN_ALWAYS = ConcurrentHashMap.newKeySet();
   /** The task payloads the function was invoked with, in order. */
   private static final List<JsonNode> INVOKED = new CopyOnWriteArrayList<>();
 
@@ -119,7 +126,7 @@ class CommandSyncStateMachineTest {
           .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
           .billingMode(BillingMode.PAY_PER_REQUEST));
     }
-    commands = new CommandService(dynamoDb, (software.amazon.awssdk.services.s3.S3Client) null, new CommandSettings(TABLES, null, CommandSettings.DEFAULT_OFFLOAD_BYTES, Duration.ZERO), JSON, Clock.systemUTC());
+    commands = new CommandService(dynamoDb, (S3Client) null, new CommandSettings(TABLES, null, CommandSettings.DEFAULT_OFFLOAD_BYTES, Duration.ZERO), JSON, Clock.systemUTC());
     stream = new CommandStreamRecords(dynamoDb, TABLES.command(), JSON);
 
     lambdas = LambdaInvokeBridge.start(Map.of(FUNCTION, CommandSyncStateMachineTest::invoke));
@@ -177,12 +184,12 @@ class CommandSyncStateMachineTest {
   }
 
   /** The function behind the bridge, or once for a chosen execution the same function with its store down. */
-  private static void invoke(java.io.InputStream in, java.io.OutputStream out, com.amazonaws.services.lambda.runtime.Context context)
-      throws IOException {
+  private static void invoke(InputStream in, OutputStream out, Context context) throws IOException {
     byte[] payload = in.readAllBytes();
     JsonNode task = JSON.readTree(payload);
     INVOKED.add(task);
-    RequestStreamHandler target = STORE_DOWN_ONCE.remove(task.path("executionId").asText()) ? storeDownFunction : function;
+    String execution = task.path("executionId").asText();
+    RequestStreamHandler target = STORE_DOWN_ONCE.remove(execution) || STORE_DOWN_ALWAYS.contains(execution) ? storeDownFunction : function;
     target.handleRequest(new ByteArrayInputStream(payload), out, context);
   }
 
@@ -297,6 +304,33 @@ class CommandSyncStateMachineTest {
     assertThat(dataItem(pk, "P-3").get("name").s()).isEqualTo("lamp");
   }
 
+  @Test
+  void aSyncWhoseStoreStaysDownSpendsItsRetriesAndIsDeadLetteredAsTransient() throws Exception {
+    String pk = "PRODUCT#" + UUID.randomUUID();
+    commands.publish(NewCommand.of(pk, "P-4", JSON.createObjectNode().put("name", "board").put("price", 2500)));
+    String arn = executionArn(pk, "P-4", 1);
+    STORE_DOWN_ALWAYS.add(arn);
+
+    assertThat(deliver(stream.inserts(pk, "P-4"))).isEmpty();
+    DescribeExecutionResponse done = finished(arn);
+
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(done.error()).isEqualTo("CqrsSuite.CommandSyncDeadLettered");
+    List<HistoryEvent> history = history(arn);
+    assertThat(history)
+        .filteredOn(e -> "TaskFailed".equals(e.typeAsString()) && "invoke.waitForTaskToken".equals(e.taskFailedEventDetails().resource()))
+        .extracting(e -> e.taskFailedEventDetails().error())
+        .as("the first attempt and the Retry's MaxAttempts 8")
+        .hasSize(9)
+        .containsOnly(TaskErrors.TRANSIENT);
+    assertThat(entered(history)).containsSubsequence("SyncCommand", "RetriesSpent", "DeadLetter", "Alarm", "DeadLettered").doesNotContain("Permanent");
+    JsonNode envelope = json(deadLetter(arn).body());
+    assertThat(envelope.path("failureKind").asText()).isEqualTo("TRANSIENT");
+    assertThat(envelope.path("errorClass").asText()).isEqualTo(TaskErrors.TRANSIENT);
+    assertThat(published(history)).extracting(alarm -> alarm.path("Message").path("failureKind").asText()).containsExactly("TRANSIENT");
+    assertThat(dataItem(pk, "P-4")).isEmpty();
+  }
+
   // ------------------------------------------------------------------------------------------------ helpers
 
   private static String executionArn(String pk, String code, long version) {
@@ -311,7 +345,7 @@ class CommandSyncStateMachineTest {
     records.forEach(array::add);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     function.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
-    return json(out.toString(java.nio.charset.StandardCharsets.UTF_8)).path("batchItemFailures");
+    return json(out.toString(StandardCharsets.UTF_8)).path("batchItemFailures");
   }
 
   /** The dead letter of this execution, received (and so hidden for a while) but not deleted. */

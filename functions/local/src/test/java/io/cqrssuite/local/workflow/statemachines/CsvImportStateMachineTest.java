@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.adobe.testing.s3mock.S3MockApplication;
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,8 @@ import io.cqrssuite.workflow.TaskErrors;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +89,8 @@ class CsvImportStateMachineTest {
   private static volatile RequestStreamHandler function;
   private static RequestStreamHandler storeDownFunction;
   private static ChunkQueueMapping chunkQueue;
+  /** Whether the Summarize task meets a function whose DynamoDB is down. */
+  private static volatile boolean summaryStoreDown;
 
   @BeforeAll
   static void start() throws Exception {
@@ -126,7 +131,7 @@ class CsvImportStateMachineTest {
         .httpClient(UrlConnectionHttpClient.create()).build();
 
     // The bridge starts first (the harness needs its address), the function last (it needs the harness's).
-    lambdas = LambdaInvokeBridge.start(Map.of(FUNCTION, (in, out, context) -> function.handleRequest(in, out, context)));
+    lambdas = LambdaInvokeBridge.start(Map.of(FUNCTION, CsvImportStateMachineTest::invoke));
     stepFunctions = LocalStepFunctions.builder(runtime.get())
         .stateMachine("csv-import", Definitions.file("csv-import"), Map.of(
             "EventFactoryFunctionArn", FUNCTION_ARN,
@@ -191,8 +196,16 @@ class CsvImportStateMachineTest {
   }
 
   @BeforeEach
-  void everyChunkGoesToTheFunction() {
+  void everyTaskGoesToTheFunction() {
     chunkQueue.route(task -> new ChunkQueueMapping.Delivery(function, task));
+    summaryStoreDown = false;
+  }
+
+  /** The function behind the bridge (Plan, Summarize); Summarize with its store down when a test says so. */
+  private static void invoke(InputStream in, OutputStream out, Context context) throws IOException {
+    byte[] payload = in.readAllBytes();
+    boolean down = summaryStoreDown && "CSV_IMPORT_SUMMARY".equals(JSON.readTree(payload).path("type").asText());
+    (down ? storeDownFunction : function).handleRequest(new ByteArrayInputStream(payload), out, context);
   }
 
   @Test
@@ -356,6 +369,25 @@ class CsvImportStateMachineTest {
     assertThat(alarms).hasSize(1);
     assertThat(alarms.get(0).path("Message").path("severity").asText()).isEqualTo("ERROR");
     assertThat(alarms.get(0).path("Message").path("errorClass").asText()).isEqualTo("CsvImport.ChunksFailed");
+  }
+
+  @Test
+  void aSummaryThatCannotBeWrittenRaisesTheAlarmAndFailsTheExecution() throws Exception {
+    String key = upload("no-summary", rows(tenant(), 4));
+    summaryStoreDown = true;
+
+    DescribeExecutionResponse done = finished(startedBy(key));
+
+    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(done.error()).isEqualTo("CsvImport.SummaryFailed");
+    List<HistoryEvent> history = history(done.executionArn());
+    assertThat(entered(history)).containsSubsequence("ImportChunks", "Summarize", "SummaryFailedAlarm", "PublishSummaryFailed", "SummaryFailed")
+        .doesNotContain("RaiseAlarm?");
+    List<JsonNode> alarms = published(history);
+    assertThat(alarms).hasSize(1);
+    assertThat(alarms.get(0).path("Subject").asText()).isEqualTo("CSV import summary failed");
+    assertThat(alarms.get(0).path("Message").path("handler").asText()).isEqualTo("CsvImportSummary");
+    assertThat(alarms.get(0).path("Message").path("key").asText()).isEqualTo(key);
   }
 
   // ------------------------------------------------------------------------------------------------ helpers
