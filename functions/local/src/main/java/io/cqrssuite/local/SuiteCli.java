@@ -215,7 +215,7 @@ public final class SuiteCli {
     // One metrics line per batch would bury the progress display; a user can ask for them with SUITE_METRICS=on.
     environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
     try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
-      return SyncRun.run(options, root, environment, out, err);
+      return SyncRun.run(options, root, environment, processEnv, out, err);
     }
   }
 
