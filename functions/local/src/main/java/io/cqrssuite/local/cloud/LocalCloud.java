@@ -53,6 +53,9 @@ public final class LocalCloud implements AutoCloseable {
   public static final int STREAM_BATCH_SIZE = 100;
   /** The template's {@code ImportChunks} mapping's {@code BatchSize}: a chunk gets the invocation to itself. */
   public static final int CHUNK_BATCH_SIZE = 1;
+  /** The template's {@code ImportChunkQueue}: {@code VisibilityTimeout} and the redrive's {@code maxReceiveCount}. */
+  static final int CHUNK_VISIBILITY_SECONDS = 360;
+  static final int CHUNK_MAX_RECEIVES = 3;
 
   private static final String ACCOUNT = LocalStepFunctions.ACCOUNT;
   private static final String REGION = "us-east-1";
@@ -155,6 +158,15 @@ public final class LocalCloud implements AutoCloseable {
     closeAll(resources);
   }
 
+  /** The template's {@code DefinitionSubstitutions} of {@code ImportStateMachine}, pointed at this cloud. */
+  static Map<String, String> importSubstitutions(String functionArn, String queueUrl) {
+    Map<String, String> substitutions = new LinkedHashMap<>();
+    substitutions.put("EventFactoryFunctionArn", functionArn);
+    substitutions.put("ImportChunkQueueUrl", queueUrl);
+    substitutions.put("AlarmTopicArn", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":" + STAGE + "-catalog-alarms");
+    return substitutions;
+  }
+
   private static void closeAll(Deque<AutoCloseable> resources) {
     while (!resources.isEmpty()) {
       try {
@@ -209,8 +221,9 @@ public final class LocalCloud implements AutoCloseable {
           .attributes().get(QueueAttributeName.QUEUE_ARN);
       // As the template's ImportChunkQueue: VisibilityTimeout 360, three receives, then the DLQ.
       String queueUrl = sqs.createQueue(r -> r.queueName(CHUNK_QUEUE).attributes(Map.of(
-          QueueAttributeName.VISIBILITY_TIMEOUT, "360",
-          QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}"))).queueUrl();
+          QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(CHUNK_VISIBILITY_SECONDS),
+          QueueAttributeName.REDRIVE_POLICY,
+          "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + CHUNK_MAX_RECEIVES + "\"}"))).queueUrl();
       String queueArn = "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + CHUNK_QUEUE;
 
       // The bridge and the harness must know each other's address before the function (which calls the harness)
@@ -220,11 +233,7 @@ public final class LocalCloud implements AutoCloseable {
       LambdaInvokeBridge bridge = LambdaInvokeBridge.start(Map.of(FUNCTION_NAME, late));
       resources.push(bridge);
       String functionArn = "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:" + FUNCTION_NAME + ":live";
-      Map<String, String> substitutions = new LinkedHashMap<>();
-      // The template's DefinitionSubstitutions of ImportStateMachine, pointed at this cloud.
-      substitutions.put("EventFactoryFunctionArn", functionArn);
-      substitutions.put("ImportChunkQueueUrl", queueUrl);
-      substitutions.put("AlarmTopicArn", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":" + STAGE + "-catalog-alarms");
+      Map<String, String> substitutions = importSubstitutions(functionArn, queueUrl);
       LocalStepFunctions harness = LocalStepFunctions.builder(options.workflowRuntime())
           .stateMachine(IMPORT_STATE_MACHINE, options.root().resolve("infra/statemachine/csv-import.asl.json"), substitutions)
           .sqsEndpoint(sqsEndpoint)
