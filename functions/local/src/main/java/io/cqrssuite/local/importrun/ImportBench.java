@@ -20,8 +20,8 @@ import java.util.Map;
  * {@code ./suite bench import}: a generated CSV (default 100,000 rows) through the whole workflow path on the local
  * cloud, once per chunk size asked for, each on a fresh cloud: rows/s from the upload to the execution's
  * {@code SUCCEEDED}, and to the read models synced (the command stream delivered after the import, as one
- * catch-up), the JVM's peak heap (the sum of the heap pools' peaks, reset before each size; the embedded OpenSearch
- * node lives in this heap too) and the peak RSS of the harness and dynalite processes. Figures are those of the
+ * catch-up), the JVM's peak heap up to each (the sum of the heap pools' peaks, reset before each size; the embedded
+ * OpenSearch node lives in this heap too) and the peak RSS of the harness and dynalite processes. Figures are those of the
  * local Step Functions harness (aws-local-stepfunctions) and dynalite, not of AWS.
  */
 public final class ImportBench {
@@ -50,8 +50,8 @@ public final class ImportBench {
   }
 
   /** One chunk size's figures. */
-  public record Result(int chunkRows, ImportStage.Report report, long heapBeforeBytes, long peakHeapBytes, long harnessPeakRssBytes,
-      long dynalitePeakRssBytes) {
+  public record Result(int chunkRows, ImportStage.Report report, long heapBeforeBytes, long importPeakHeapBytes, long peakHeapBytes,
+      long harnessPeakRssBytes, long dynalitePeakRssBytes) {
     double importRowsPerSecond() {
       return report.rows() / Math.max(report.importNanos() / 1e9, 1e-9);
     }
@@ -78,14 +78,21 @@ public final class ImportBench {
         long heapBefore = heapUsed();
         resetHeapPeaks();
         progress.printf("chunk rows %,d:%n", chunkRows);
-        ImportStage.Report report = ImportStage.run(cloud, readModels, sized, tenant, "bench-" + chunkRows, Duration.ofMinutes(30), progress);
-        Result result = new Result(chunkRows, report, heapBefore, heapPeak(), peakRss("sfn-harness.mjs"), peakRss("dynalite"));
+        long[] atImported = new long[3];
+        ImportStage.Report report = ImportStage.run(cloud, readModels, sized, tenant, "bench-" + chunkRows, Duration.ofMinutes(30), progress,
+            () -> {
+              atImported[0] = heapPeak();
+              atImported[1] = peakRss("sfn-harness.mjs");
+              atImported[2] = peakRss("dynalite");
+            });
+        Result result = new Result(chunkRows, report, heapBefore, atImported[0], heapPeak(), atImported[1], atImported[2]);
         results.add(result);
         out.printf("chunk rows %,6d: %s, %,d chunks, %,d ok, %,d rejected; upload -> SUCCEEDED %.1f s (%,.0f rows/s); -> read models synced "
-                + "%.1f s (%,.0f rows/s); peak heap %,d MiB (%,d MiB before); harness peak RSS %,d MiB, dynalite %,d MiB; %d mismatches%n",
+                + "%.1f s (%,.0f rows/s); peak heap %,d MiB to SUCCEEDED, %,d MiB to synced (%,d MiB in use before); harness peak RSS "
+                + "%,d MiB, dynalite %,d MiB; %d mismatches%n",
             chunkRows, report.executionStatus(), report.chunks(), report.ok(), report.rejected(), report.importNanos() / 1e9,
-            result.importRowsPerSecond(), report.syncedNanos() / 1e9, result.syncedRowsPerSecond(), mib(result.peakHeapBytes()),
-            mib(heapBefore), mib(result.harnessPeakRssBytes()), mib(result.dynalitePeakRssBytes()), report.mismatches());
+            result.importRowsPerSecond(), report.syncedNanos() / 1e9, result.syncedRowsPerSecond(), mib(result.importPeakHeapBytes()),
+            mib(result.peakHeapBytes()), mib(heapBefore), mib(result.harnessPeakRssBytes()), mib(result.dynalitePeakRssBytes()), report.mismatches());
         report.examples().forEach(e -> out.println("  mismatch: " + e));
       }
     }
@@ -112,6 +119,7 @@ public final class ImportBench {
       size.put("importRowsPerSecond", Math.round(r.importRowsPerSecond()));
       size.put("syncedSeconds", Math.round(r.report().syncedNanos() / 1e6) / 1000.0);
       size.put("syncedRowsPerSecond", Math.round(r.syncedRowsPerSecond()));
+      size.put("importPeakHeapMiB", mib(r.importPeakHeapBytes()));
       size.put("peakHeapMiB", mib(r.peakHeapBytes()));
       size.put("heapBeforeMiB", mib(r.heapBeforeBytes()));
       size.put("harnessPeakRssMiB", mib(r.harnessPeakRssBytes()));

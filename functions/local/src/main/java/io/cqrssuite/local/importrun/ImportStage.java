@@ -66,6 +66,12 @@ public final class ImportStage {
    */
   public static Report run(LocalCloud cloud, TenantReadModelCheck.ReadModels readModels, ProductCsvFile file, String tenant,
       String name, Duration timeout, PrintStream progress) throws Exception {
+    return run(cloud, readModels, file, tenant, name, timeout, progress, () -> {});
+  }
+
+  /** As above; {@code whenImported} runs once the execution has ended, before the stream catches up. */
+  public static Report run(LocalCloud cloud, TenantReadModelCheck.ReadModels readModels, ProductCsvFile file, String tenant,
+      String name, Duration timeout, PrintStream progress, Runnable whenImported) throws Exception {
     Set<String> before = new HashSet<>();
     cloud.stepFunctions().listExecutions(r -> r.stateMachineArn(cloud.importStateMachineArn()))
         .executions().forEach(e -> before.add(e.executionArn()));
@@ -78,10 +84,13 @@ public final class ImportStage {
     String importId = executionArn.substring(executionArn.lastIndexOf(':') + 1);
     DescribeExecutionResponse execution = follow(cloud, executionArn, importId, t0 + timeout.toNanos(), progress);
     long importNanos = System.nanoTime() - t0;
+    whenImported.run();
     JsonNode summary = execution.output() == null ? JSON.createObjectNode() : JSON.readTree(execution.output());
 
     CommandTableStream stream = cloud.commandStream();
-    CommandTableStream.Delivery delivery = stream.deliver(cloud.function(), stream.poll(), LocalCloud.STREAM_BATCH_SIZE);
+    List<ObjectNode> records = stream.poll();
+    progress.printf("  streaming %,d written commands into the read models (batches of %d)%n", records.size(), LocalCloud.STREAM_BATCH_SIZE);
+    CommandTableStream.Delivery delivery = stream.deliver(cloud.function(), records, LocalCloud.STREAM_BATCH_SIZE);
     long syncedNanos = System.nanoTime() - t0;
 
     List<String> examples = new ArrayList<>();
