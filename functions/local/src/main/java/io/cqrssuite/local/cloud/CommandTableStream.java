@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -87,7 +89,7 @@ public final class CommandTableStream {
    * Delivers {@code records} to {@code handler} like the stream mapping: a reported failure makes the rest of the
    * batch, from the failed sequence number on, come again; after {@link #MAX_ATTEMPTS} the mapping gives up on it.
    */
-  public Delivery deliver(RequestStreamHandler handler, List<ObjectNode> records, int batchSize) throws java.io.IOException {
+  public Delivery deliver(RequestStreamHandler handler, List<ObjectNode> records, int batchSize) throws IOException {
     long t0 = System.nanoTime();
     int batches = 0;
     int redeliveries = 0;
@@ -115,7 +117,7 @@ public final class CommandTableStream {
   }
 
   /** Lambda's event for one delivery of {@code records}. */
-  static byte[] event(List<ObjectNode> records) throws java.io.IOException {
+  static byte[] event(List<ObjectNode> records) throws IOException {
     ObjectNode event = NODES.objectNode();
     ArrayNode array = event.putArray("Records");
     records.forEach(array::add);
@@ -135,7 +137,7 @@ public final class CommandTableStream {
     AttributeValue updated = item.get("updatedAt");
     try {
       return updated == null || updated.s() == null ? Instant.EPOCH : Instant.parse(updated.s());
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Instant.EPOCH;
     }
   }

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -156,7 +157,7 @@ public final class LocalObjectStore implements AutoCloseable {
         send(exchange, 416, error("InvalidRange", "The requested range is not satisfiable", key), "application/xml");
         return;
       }
-      byte[] part = java.util.Arrays.copyOfRange(bytes, (int) from, (int) to + 1);
+      byte[] part = Arrays.copyOfRange(bytes, (int) from, (int) to + 1);
       exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + total);
       send(exchange, 206, part, object.contentType(), headOnly);
       return;

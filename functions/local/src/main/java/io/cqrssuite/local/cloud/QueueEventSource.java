@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -120,7 +121,7 @@ public final class QueueEventSource implements AutoCloseable {
   }
 
   /** Lambda's SQS event for {@code messages}. */
-  private byte[] event(List<Message> messages) throws java.io.IOException {
+  private byte[] event(List<Message> messages) throws IOException {
     ObjectNode event = JSON.createObjectNode();
     ArrayNode records = event.putArray("Records");
     for (Message message : messages) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -171,10 +172,10 @@ public final class ImportStage {
     }
   }
 
-  private static java.util.Optional<Map<String, AttributeValue>> progressItem(LocalCloud cloud, String importId) {
+  private static Optional<Map<String, AttributeValue>> progressItem(LocalCloud cloud, String importId) {
     Map<String, AttributeValue> item = cloud.dynamoDb().client().getItem(r -> r.tableName(LocalCloud.PROGRESS_TABLE)
         .key(Map.of("pk", AttributeValue.fromS(ImportProgress.keyOf(importId)))).consistentRead(true)).item();
-    return item == null || item.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(item);
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
   }
 
   private static long number(AttributeValue value) {
