@@ -70,11 +70,12 @@ public final class SuiteCli {
           "        per-document sync (autocommit, ?refresh=true) and the raw limit (bare JDBC batches and _bulk), on one",
           "        embedded PostgreSQL and one OpenSearch node, each path warmed up, then checked against the log.",
           "        A table, then one JSON line; exit 1 when the suite or the raw limit leaves a read model wrong.",
-          "  bench import [--rows N] [--chunk-rows N[,N...]] [--seed N]",
+          "  bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]",
           "        A generated CSV (default 100,000 rows, 8 bad) through the whole import path of `run`, once per chunk",
           "        size (default 1000; several: a fresh local cloud each): rows/s from upload to the execution's",
           "        SUCCEEDED and to the read models synced, peak JVM heap, peak RSS of the harness and dynalite, and the",
-          "        fastest size. Figures are the local Step Functions harness's (aws-local-stepfunctions) and dynalite's,",
+          "        fastest size; --no-sync stops at SUCCEEDED (to compare chunk sizes). Figures are the local Step",
+          "        Functions harness's (aws-local-stepfunctions) and dynalite's,",
           "        not AWS's. Last line: one JSON object; exit 1 when a read model or a count is wrong.",
           "  dlq list [--queue-url URL] [--max N]",
           "        Peek at up to N (default 10) dead-letter envelopes without consuming them: one JSON line per message",
@@ -239,7 +240,7 @@ public final class SuiteCli {
     }
     if (args.length < 2 || !args[1].equals("sync")) {
       throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
-          + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N]");
+          + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]");
     }
     SyncBench.Options options = SyncBench.Options.defaults();
     for (int i = 2; i < args.length; i++) {
@@ -278,6 +279,7 @@ public final class SuiteCli {
           options = options.withChunkRows(sizes);
         }
         case "--seed" -> options = options.withSeed(longValue(value(args, ++i, "--seed"), "--seed"));
+        case "--no-sync" -> options = options.withoutSync();
         default -> throw new UsageException("unknown option '" + args[i] + "' for bench import");
       }
     }

@@ -31,21 +31,26 @@ public final class ImportBench {
   private ImportBench() {}
 
   /** What to import. */
-  public record Options(int rows, List<Integer> chunkRows, long seed) {
+  public record Options(int rows, List<Integer> chunkRows, long seed, boolean sync) {
     public static Options defaults() {
-      return new Options(100_000, List.of(io.cqrssuite.example.imports.ImportSettings.DEFAULT_CHUNK_ROWS), 11);
+      return new Options(100_000, List.of(io.cqrssuite.example.imports.ImportSettings.DEFAULT_CHUNK_ROWS), 11, true);
     }
 
     public Options withRows(int value) {
-      return new Options(value, chunkRows, seed);
+      return new Options(value, chunkRows, seed, sync);
     }
 
     public Options withChunkRows(List<Integer> value) {
-      return new Options(rows, List.copyOf(value), seed);
+      return new Options(rows, List.copyOf(value), seed, sync);
     }
 
     public Options withSeed(long value) {
-      return new Options(rows, chunkRows, value);
+      return new Options(rows, chunkRows, value, sync);
+    }
+
+    /** Without the stream catch-up and the read-model check: the chunk sizes' import times alone. */
+    public Options withoutSync() {
+      return new Options(rows, chunkRows, seed, false);
     }
   }
 
@@ -84,15 +89,17 @@ public final class ImportBench {
               atImported[0] = heapPeak();
               atImported[1] = peakRss("sfn-harness.mjs");
               atImported[2] = peakRss("dynalite");
-            });
+            }, options.sync());
         Result result = new Result(chunkRows, report, heapBefore, atImported[0], heapPeak(), atImported[1], atImported[2]);
         results.add(result);
-        out.printf("chunk rows %,6d: %s, %,d chunks, %,d ok, %,d rejected; upload -> SUCCEEDED %.1f s (%,.0f rows/s); -> read models synced "
-                + "%.1f s (%,.0f rows/s); peak heap %,d MiB to SUCCEEDED, %,d MiB to synced (%,d MiB in use before); harness peak RSS "
-                + "%,d MiB, dynalite %,d MiB; %d mismatches%n",
+        String synced = report.synced()
+            ? String.format("-> read models synced %.1f s (%,.0f rows/s)", report.syncedNanos() / 1e9, result.syncedRowsPerSecond())
+            : "read models not synced (--no-sync)";
+        out.printf("chunk rows %,6d: %s, %,d chunks, %,d ok, %,d rejected; upload -> SUCCEEDED %.1f s (%,.0f rows/s); %s; peak heap "
+                + "%,d MiB to SUCCEEDED, %,d MiB overall (%,d MiB in use before); harness peak RSS %,d MiB, dynalite %,d MiB; %d mismatches%n",
             chunkRows, report.executionStatus(), report.chunks(), report.ok(), report.rejected(), report.importNanos() / 1e9,
-            result.importRowsPerSecond(), report.syncedNanos() / 1e9, result.syncedRowsPerSecond(), mib(result.importPeakHeapBytes()),
-            mib(result.peakHeapBytes()), mib(heapBefore), mib(result.harnessPeakRssBytes()), mib(result.dynalitePeakRssBytes()), report.mismatches());
+            result.importRowsPerSecond(), synced, mib(result.importPeakHeapBytes()), mib(result.peakHeapBytes()), mib(heapBefore),
+            mib(result.harnessPeakRssBytes()), mib(result.dynalitePeakRssBytes()), report.mismatches());
         report.examples().forEach(e -> out.println("  mismatch: " + e));
       }
     }
@@ -117,8 +124,12 @@ public final class ImportBench {
       size.put("rejected", r.report().rejected());
       size.put("importSeconds", Math.round(r.report().importNanos() / 1e6) / 1000.0);
       size.put("importRowsPerSecond", Math.round(r.importRowsPerSecond()));
-      size.put("syncedSeconds", Math.round(r.report().syncedNanos() / 1e6) / 1000.0);
-      size.put("syncedRowsPerSecond", Math.round(r.syncedRowsPerSecond()));
+      if (r.report().synced()) {
+        size.put("syncedSeconds", Math.round(r.report().syncedNanos() / 1e6) / 1000.0);
+        size.put("syncedRowsPerSecond", Math.round(r.syncedRowsPerSecond()));
+        size.put("rowsInReadModel", r.report().relational().visible());
+        size.put("documents", r.report().search().visible());
+      }
       size.put("importPeakHeapMiB", mib(r.importPeakHeapBytes()));
       size.put("peakHeapMiB", mib(r.peakHeapBytes()));
       size.put("heapBeforeMiB", mib(r.heapBeforeBytes()));
