@@ -1,12 +1,17 @@
 package io.cqrssuite.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.local.cloud.LocalDynamoDb;
+import io.cqrssuite.local.workflow.WorkflowRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +20,9 @@ import org.junit.jupiter.api.Test;
 class SyncRunTest {
   @Test
   void runSyncsTheWorkloadIntoBothReadModelsWithoutMismatches() throws Exception {
+    // The run's command path and import need dynalite and the workflow runtime, which ./suite test installs.
+    assumeTrue(LocalDynamoDb.cli(runEnvironment(), Path.of("../..")).isPresent(), LocalDynamoDb.INSTALL_HINT);
+    assumeTrue(WorkflowRuntime.find().isPresent(), WorkflowRuntime.INSTALL_HINT);
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int code =
@@ -48,7 +56,7 @@ class SyncRunTest {
 
   /** The repository root, and dynalite where ./suite test (or the shell) says it is. */
   private static Map<String, String> runEnvironment() {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("SUITE_ROOT", "../.."));
+    Map<String, String> env = new HashMap<>(Map.of("SUITE_ROOT", "../.."));
     String dynalite = System.getenv("SUITE_DYNALITE_CLI");
     if (dynalite != null) {
       env.put("SUITE_DYNALITE_CLI", dynalite);
