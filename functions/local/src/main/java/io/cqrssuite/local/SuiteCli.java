@@ -14,6 +14,7 @@ import java.util.Map;
 import io.cqrssuite.local.bench.SyncBench;
 import io.cqrssuite.local.chaos.ChaosOptions;
 import io.cqrssuite.local.chaos.ChaosRun;
+import io.cqrssuite.local.importrun.ImportBench;
 import io.cqrssuite.local.workload.WorkloadOptions;
 
 /**
@@ -43,7 +44,13 @@ public final class SuiteCli {
           "        The main job on embedded engines (PostgreSQL and OpenSearch in this JVM): generate a product workload",
           "        as DynamoDB-stream deliveries (deletes, TTL removals, duplicates, reordering), push it through",
           "        EventFactoryFunction's handler in Lambda-sized batches, then check both read models against the state",
-          "        computed from the generated log. Last line: one JSON object; exit 1 when mismatches is not 0.",
+          "        computed from the generated log. Then, on a local cloud (dynalite, ElasticMQ, an S3 stand-in and the",
+          "        local Step Functions harness running the real ASL in aws-local-stepfunctions; Node, installed under",
+          "        .suite/node): the command path (CommandService create, merge-patch, delete, rollback, a version",
+          "        conflict; the command stream synced into the data and history tables and both read models) and a",
+          "        2,000-row CSV import through the csv-import workflow (bad rows rejected, progress shown, the written",
+          "        commands streamed into the read models), each checked. Last line: one JSON object (commandPath and",
+          "        import inside); exit 1 when anything mismatches.",
           "  chaos [--entities N] [--versions N] [--seed N] [--kill-rate R] [--outages N] [--no-faults]",
           "        The delivery guarantees under faults: a product log (default 10,000 products x 10 versions = 100,000",
           "        changes, 20% duplicates, reordering) delivered as one DynamoDB-stream shard with the template's own",
@@ -63,6 +70,13 @@ public final class SuiteCli {
           "        per-document sync (autocommit, ?refresh=true) and the raw limit (bare JDBC batches and _bulk), on one",
           "        embedded PostgreSQL and one OpenSearch node, each path warmed up, then checked against the log.",
           "        A table, then one JSON line; exit 1 when the suite or the raw limit leaves a read model wrong.",
+          "  bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]",
+          "        A generated CSV (default 100,000 rows, 8 bad) through the whole import path of `run`, once per chunk",
+          "        size (default 1000; several: a fresh local cloud each): rows/s from upload to the execution's",
+          "        SUCCEEDED and to the read models synced, peak JVM heap, peak RSS of the harness and dynalite, and the",
+          "        fastest size; --no-sync stops at SUCCEEDED (to compare chunk sizes). Figures are the local Step",
+          "        Functions harness's (aws-local-stepfunctions) and dynalite's,",
+          "        not AWS's. Last line: one JSON object; exit 1 when a read model or a count is wrong.",
           "  dlq list [--queue-url URL] [--max N]",
           "        Peek at up to N (default 10) dead-letter envelopes without consuming them: one JSON line per message",
           "        ({messageId, envelope}; an envelope offloaded to S3 is read from the bucket, else shown as its pointer).",
@@ -215,14 +229,18 @@ public final class SuiteCli {
     // One metrics line per batch would bury the progress display; a user can ask for them with SUITE_METRICS=on.
     environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
     try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
-      return SyncRun.run(options, root, environment, out, err);
+      return SyncRun.run(options, root, environment, processEnv, out, err);
     }
   }
 
   private static int runBench(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
       throws Exception {
+    if (args.length >= 2 && args[1].equals("import")) {
+      return runImportBench(args, root, out, err, processEnv);
+    }
     if (args.length < 2 || !args[1].equals("sync")) {
-      throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]");
+      throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
+          + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]");
     }
     SyncBench.Options options = SyncBench.Options.defaults();
     for (int i = 2; i < args.length; i++) {
@@ -244,6 +262,36 @@ public final class SuiteCli {
         LocalReadModels readModels = LocalReadModels.start(root, environment, err)) {
       environment.putAll(readModels.settings());
       return SyncBench.run(options, environment, out, err);
+    }
+  }
+
+  private static int runImportBench(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
+      throws Exception {
+    ImportBench.Options options = ImportBench.Options.defaults();
+    for (int i = 2; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rows" -> options = options.withRows(positiveInt(value(args, ++i, "--rows"), "--rows"));
+        case "--chunk-rows" -> {
+          List<Integer> sizes = new ArrayList<>();
+          for (String size : value(args, ++i, "--chunk-rows").split(",")) {
+            sizes.add(positiveInt(size.trim(), "--chunk-rows"));
+          }
+          options = options.withChunkRows(sizes);
+        }
+        case "--seed" -> options = options.withSeed(longValue(value(args, ++i, "--seed"), "--seed"));
+        case "--no-sync" -> options = options.withoutSync();
+        default -> throw new UsageException("unknown option '" + args[i] + "' for bench import");
+      }
+    }
+    Map<String, String> environment = functionEnvironment(root, processEnv);
+    environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
+    environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
+    // The bench checks what it wrote: always its own embedded engines, never configured ones.
+    environment.remove("SUITE_RDS_URL");
+    environment.remove("SUITE_OPENSEARCH_ENDPOINT");
+    try (LocalReadModels readModels = LocalReadModels.start(root, environment, err)) {
+      environment.putAll(readModels.settings());
+      return ImportBench.run(options, root, processEnv, environment, out, err);
     }
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.example.catalog.ProductQuery;
 import io.cqrssuite.example.catalog.ProductSearch;
 import io.cqrssuite.functions.eventfactory.EventFactoryHandler;
+import io.cqrssuite.local.importrun.WorkflowStages;
 import io.cqrssuite.local.workload.ExpectedState;
 import io.cqrssuite.local.workload.ProductCommand;
 import io.cqrssuite.local.workload.ProductWorkloadGenerator;
@@ -27,7 +28,9 @@ import java.util.Map;
  * {@code ./suite run}: the main job on embedded defaults. A product workload becomes DynamoDB-stream deliveries,
  * which go through {@code EventFactoryFunction}'s real handler in Lambda-sized batches, redelivered from the
  * reported sequence number as the event-source mapping does; then both read models are checked against the state
- * computed from the generated log. The last line is one JSON object; non-zero exit when anything mismatches.
+ * computed from the generated log. Then the command path and a CSV import through the workflow path run on a local
+ * cloud ({@link WorkflowStages}) into the same read models. The last line is one JSON object; non-zero exit when
+ * anything mismatches.
  */
 final class SyncRun {
   /** Redeliveries of one batch before it is given up (the template's MaximumRetryAttempts). */
@@ -37,8 +40,8 @@ final class SyncRun {
 
   private SyncRun() {}
 
-  static int run(WorkloadOptions options, Path root, Map<String, String> environment, PrintStream out, PrintStream progress)
-      throws Exception {
+  static int run(WorkloadOptions options, Path root, Map<String, String> environment, Map<String, String> processEnv, PrintStream out,
+      PrintStream progress) throws Exception {
     long started = System.nanoTime();
     List<ProductCommand> log = ProductWorkloadGenerator.generate(options);
     ExpectedState expected = ExpectedState.of(log);
@@ -88,8 +91,11 @@ final class SyncRun {
       summary.put("syncSeconds", Math.round(seconds * 1000) / 1000.0);
       summary.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
       summary.put("sampleSearch", sample);
+      // Then the command path and a CSV import through the workflow, into the same read models.
+      long stageMismatches = WorkflowStages.run(root, processEnv, env, summary, out, progress);
+      summary.put("totalSeconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
       out.println(summary);
-      return mismatches == 0 ? 0 : 1;
+      return mismatches == 0 && stageMismatches == 0 ? 0 : 1;
     }
   }
 

@@ -1,12 +1,17 @@
 package io.cqrssuite.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.local.cloud.LocalDynamoDb;
+import io.cqrssuite.local.workflow.WorkflowRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +20,9 @@ import org.junit.jupiter.api.Test;
 class SyncRunTest {
   @Test
   void runSyncsTheWorkloadIntoBothReadModelsWithoutMismatches() throws Exception {
+    // The run's command path and import need dynalite and the workflow runtime, which ./suite test installs.
+    assumeTrue(LocalDynamoDb.cli(runEnvironment(), Path.of("../..")).isPresent(), LocalDynamoDb.INSTALL_HINT);
+    assumeTrue(WorkflowRuntime.find().isPresent(), WorkflowRuntime.INSTALL_HINT);
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int code =
@@ -22,7 +30,7 @@ class SyncRunTest {
             new String[] {"run", "--entities", "150", "--versions", "3", "--seed", "5"},
             new PrintStream(stdout, true, StandardCharsets.UTF_8),
             new PrintStream(stderr, true, StandardCharsets.UTF_8),
-            Map.of("SUITE_ROOT", "../.."));
+            runEnvironment());
     String out = stdout.toString(StandardCharsets.UTF_8);
     assertThat(code).as(out + stderr).isZero();
     List<String> lines = out.trim().lines().toList();
@@ -34,6 +42,26 @@ class SyncRunTest {
     assertThat(summary.path("entities").asLong()).isEqualTo(150);
     assertThat(out).contains("PostgreSQL").contains("OpenSearch").contains("search ");
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("synced");
+    // The stages after the stream job: the command path and the CSV import through the workflow.
+    assertThat(summary.path("commandPath").path("mismatches").asLong()).isZero();
+    assertThat(summary.path("commandPath").path("conflicts").asLong()).isEqualTo(1);
+    JsonNode imported = summary.path("import");
+    assertThat(imported.path("status").asText()).isEqualTo("SUCCEEDED");
+    assertThat(imported.path("ok").asLong()).isEqualTo(1_992);
+    assertThat(imported.path("rejected").asLong()).isEqualTo(8);
+    assertThat(imported.path("rowsInReadModel").asLong()).isEqualTo(1_992).isEqualTo(imported.path("documents").asLong());
+    assertThat(imported.path("mismatches").asLong()).isZero();
+    assertThat(out).contains("commands ").contains("import ");
+  }
+
+  /** The repository root, and dynalite where ./suite test (or the shell) says it is. */
+  private static Map<String, String> runEnvironment() {
+    Map<String, String> env = new HashMap<>(Map.of("SUITE_ROOT", "../.."));
+    String dynalite = System.getenv("SUITE_DYNALITE_CLI");
+    if (dynalite != null) {
+      env.put("SUITE_DYNALITE_CLI", dynalite);
+    }
+    return env;
   }
 
   @Test
