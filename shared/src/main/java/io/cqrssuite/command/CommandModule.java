@@ -1,5 +1,6 @@
 package io.cqrssuite.command;
 
+import io.cqrssuite.aws.OnFirstUse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dagger.Module;
 import dagger.Provides;
@@ -65,7 +66,7 @@ public interface CommandModule {
     }
     CommandSettings s = settings.get();
     DynamoDbClient dynamoDb = clients.dynamoDb();
-    Supplier<S3Client> s3 = s.bucket() == null ? null : new BuiltOnce<>(
+    Supplier<S3Client> s3 = s.bucket() == null ? null : new OnFirstUse<>(
         // A local endpoint (LocalStack, S3Mock) names no bucket host: address buckets by path there.
         () -> clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build());
     CommandService service = new CommandService(dynamoDb, s3, s, mapper, Clock.systemUTC());

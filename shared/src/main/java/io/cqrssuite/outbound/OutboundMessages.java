@@ -1,5 +1,6 @@
 package io.cqrssuite.outbound;
 
+import io.cqrssuite.aws.OnFirstUse;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
 import io.cqrssuite.logging.CorrelationContext;

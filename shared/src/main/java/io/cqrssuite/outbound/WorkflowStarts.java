@@ -1,5 +1,6 @@
 package io.cqrssuite.outbound;
 
+import io.cqrssuite.aws.OnFirstUse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

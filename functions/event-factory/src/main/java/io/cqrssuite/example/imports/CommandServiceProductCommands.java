@@ -1,5 +1,6 @@
 package io.cqrssuite.example.imports;
 
+import io.cqrssuite.aws.OnFirstUse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.command.CommandService;
 import io.cqrssuite.command.NewCommand;
@@ -12,7 +13,7 @@ public final class CommandServiceProductCommands implements ProductCommands {
 
   /** {@code commands} is called once, at the first row: a function that never imports builds no client for it. */
   public CommandServiceProductCommands(Supplier<CommandService> commands) {
-    this.commands = ImportObjects.once(commands);
+    this.commands = new OnFirstUse<>(commands);
   }
 
   @Override

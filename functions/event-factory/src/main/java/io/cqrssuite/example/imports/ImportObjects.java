@@ -1,5 +1,6 @@
 package io.cqrssuite.example.imports;
 
+import io.cqrssuite.aws.OnFirstUse;
 import io.cqrssuite.failure.PermanentException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,7 @@ public final class ImportObjects {
 
   /** {@code s3} is called once, at the first read or write. */
   public ImportObjects(Supplier<S3Client> s3) {
-    this.s3 = once(s3);
+    this.s3 = new OnFirstUse<>(s3);
   }
 
   /** The object named by {@code source}, from its start. */
@@ -64,20 +65,5 @@ public final class ImportObjects {
       }
       throw e;
     }
-  }
-
-  /** Calls {@code factory} once, at the first use. */
-  static <T> Supplier<T> once(Supplier<T> factory) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public synchronized T get() {
-        if (value == null) {
-          value = factory.get();
-        }
-        return value;
-      }
-    };
   }
 }

@@ -1,5 +1,6 @@
 package io.cqrssuite.example.imports;
 
+import io.cqrssuite.aws.OnFirstUse;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class ImportProgress {
 
   /** {@code table} {@code null}: progress is not stored; {@code dynamoDb} is called once, at the first write. */
   public ImportProgress(Supplier<DynamoDbClient> dynamoDb, String table, Clock clock) {
-    this.dynamoDb = ImportObjects.once(dynamoDb);
+    this.dynamoDb = new OnFirstUse<>(dynamoDb);
     this.table = table;
     this.clock = clock;
   }

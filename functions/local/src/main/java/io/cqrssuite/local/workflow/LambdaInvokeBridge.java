@@ -1,5 +1,7 @@
 package io.cqrssuite.local.workflow;
 
+import io.cqrssuite.local.FunctionSpec;
+import io.cqrssuite.local.LocalContext;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +30,8 @@ import java.util.concurrent.Executors;
  * A stand-in for the Lambda service only; never on the production path.
  */
 public final class LambdaInvokeBridge implements AutoCloseable {
+  /** Lambda's longest timeout: a bridged call is bounded by the Task state's own TimeoutSeconds instead. */
+  private static final int MAX_LAMBDA_SECONDS = 900;
   private static final String PREFIX = "/2015-03-31/functions/";
   private static final String SUFFIX = "/invocations";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +95,7 @@ public final class LambdaInvokeBridge implements AutoCloseable {
   private static Invocation invoke(RequestStreamHandler handler, String name, byte[] event) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(new ByteArrayInputStream(event), out, new BridgeContext(name));
+      handler.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(new FunctionSpec(name, name, MAX_LAMBDA_SECONDS, 1024, Map.of())));
       byte[] payload = out.toByteArray();
       return new Invocation(payload.length == 0 ? "null".getBytes(StandardCharsets.UTF_8) : payload, false);
     } catch (Exception | Error e) {

@@ -1,13 +1,16 @@
-package io.cqrssuite.outbound;
+package io.cqrssuite.aws;
 
 import java.util.function.Supplier;
 
-/** Builds an SDK client the first time it is asked for, once: a function that never sends never pays for it. */
-final class OnFirstUse<T> implements Supplier<T> {
+/**
+ * Builds a value (an SDK client, a service over one) the first time it is asked for, once, thread-safely: a function
+ * that never uses it never pays for it at init.
+ */
+public final class OnFirstUse<T> implements Supplier<T> {
   private final Supplier<T> factory;
   private volatile T value;
 
-  OnFirstUse(Supplier<T> factory) {
+  public OnFirstUse(Supplier<T> factory) {
     this.factory = factory;
   }
 
