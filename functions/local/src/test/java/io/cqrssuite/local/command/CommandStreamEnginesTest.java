@@ -1,5 +1,6 @@
 package io.cqrssuite.local.command;
 
+import io.cqrssuite.local.cloud.LocalDynamoDb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.adobe.testing.s3mock.S3MockApplication;
@@ -70,7 +71,7 @@ class CommandStreamEnginesTest {
   private static final ObjectMapper JSON = EventJson.newMapper();
   private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
   private static final Map<String, String> savedProperties = new LinkedHashMap<>();
-  private static LocalDynalite dynalite;
+  private static LocalDynamoDb dynalite;
   private static S3MockApplication s3Server;
   private static DynamoDbClient dynamoDb;
   private static S3Client s3;
@@ -89,7 +90,7 @@ class CommandStreamEnginesTest {
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    dynalite = LocalDynalite.start();
+    dynalite = LocalDynamoDb.start(LocalDynamoDb.cli(System.getenv(), java.nio.file.Path.of("..", "..")).orElseThrow(() -> new IllegalStateException(LocalDynamoDb.INSTALL_HINT)));
     Map<String, Object> properties = new HashMap<>();
     properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
     properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);

@@ -1,5 +1,6 @@
 package io.cqrssuite.local.workflow.statemachines;
 
+import io.cqrssuite.local.cloud.LocalDynamoDb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -88,7 +89,7 @@ class CommandSyncStateMachineTest {
   private static SQSRestServer elasticMq;
   private static SqsClient sqs;
   private static String deadLetterQueueUrl;
-  private static DynaliteProcess dynalite;
+  private static LocalDynamoDb dynalite;
   private static DynamoDbClient dynamoDb;
   private static CommandService commands;
   private static LambdaInvokeBridge lambdas;
@@ -115,7 +116,7 @@ class CommandSyncStateMachineTest {
         .httpClient(UrlConnectionHttpClient.create()).build();
     deadLetterQueueUrl = sqs.createQueue(r -> r.queueName("suite-dead-letters")).queueUrl();
 
-    dynalite = DynaliteProcess.start();
+    dynalite = LocalDynamoDb.start(LocalDynamoDb.cli(System.getenv(), java.nio.file.Path.of("..", "..")).orElseThrow(() -> new IllegalStateException(LocalDynamoDb.INSTALL_HINT)));
     dynamoDb = DynamoDbClient.builder().region(Region.US_EAST_1).endpointOverride(dynalite.endpoint()).credentialsProvider(credentials)
         .httpClient(UrlConnectionHttpClient.create()).build();
     for (String table : List.of(TABLES.command(), TABLES.data(), TABLES.history())) {
@@ -156,7 +157,7 @@ class CommandSyncStateMachineTest {
     env.put(CommandSyncSettings.STATE_MACHINE_ARN, stepFunctions.stateMachineArn("command-sync"));
     function = new EventFactoryHandler(env);
     Map<String, String> storeDown = new HashMap<>(env);
-    storeDown.put("AWS_ENDPOINT_URL_DYNAMODB", DynaliteProcess.unreachableEndpoint());
+    storeDown.put("AWS_ENDPOINT_URL_DYNAMODB", unreachableEndpoint());
     storeDownFunction = new EventFactoryHandler(storeDown);
   }
 
@@ -399,6 +400,13 @@ class CommandSyncStateMachineTest {
       return JSON.readTree(text);
     } catch (IOException e) {
       throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  /** A loopback URL nothing listens on: a store that is down, for a function that must fail transiently. */
+  private static String unreachableEndpoint() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.cqrssuite.local.workflow.statemachines;
 
+import io.cqrssuite.local.cloud.LocalDynamoDb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -79,7 +80,7 @@ class CsvImportStateMachineTest {
 
   private static SQSRestServer elasticMq;
   private static SqsClient sqs;
-  private static DynaliteProcess dynalite;
+  private static LocalDynamoDb dynalite;
   private static DynamoDbClient dynamoDb;
   private static S3MockApplication s3Server;
   private static S3Client s3;
@@ -110,7 +111,7 @@ class CsvImportStateMachineTest {
         .httpClient(UrlConnectionHttpClient.create()).build();
     String chunkQueueUrl = sqs.createQueue(r -> r.queueName(CHUNK_QUEUE)).queueUrl();
 
-    dynalite = DynaliteProcess.start();
+    dynalite = LocalDynamoDb.start(LocalDynamoDb.cli(System.getenv(), java.nio.file.Path.of("..", "..")).orElseThrow(() -> new IllegalStateException(LocalDynamoDb.INSTALL_HINT)));
     dynamoDb = DynamoDbClient.builder().region(Region.US_EAST_1).endpointOverride(dynalite.endpoint()).credentialsProvider(credentials)
         .httpClient(UrlConnectionHttpClient.create()).build();
     for (String table : List.of("catalog-product-command", "catalog-product-data", "catalog-product-history")) {
@@ -159,7 +160,7 @@ class CsvImportStateMachineTest {
     env.put("SUITE_IMPORT_MAX_CONCURRENCY", Integer.toString(MAX_CONCURRENCY));
     function = new EventFactoryHandler(env);
     Map<String, String> storeDown = new HashMap<>(env);
-    storeDown.put("AWS_ENDPOINT_URL_DYNAMODB", DynaliteProcess.unreachableEndpoint());
+    storeDown.put("AWS_ENDPOINT_URL_DYNAMODB", unreachableEndpoint());
     storeDownFunction = new EventFactoryHandler(storeDown);
 
     String queueArn = "arn:aws:sqs:us-east-1:" + LocalStepFunctions.ACCOUNT + ":" + CHUNK_QUEUE;
@@ -501,5 +502,12 @@ class CsvImportStateMachineTest {
             .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH));
       }
     });
+  }
+
+  /** A loopback URL nothing listens on: a store that is down, for a function that must fail transiently. */
+  private static String unreachableEndpoint() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
   }
 }
