@@ -1,5 +1,6 @@
 package io.cqrssuite.command;
 
+import io.cqrssuite.testing.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,14 +68,7 @@ class CommandServiceTest {
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     dynalite = Dynalite.start();
     dynamoDb = dynalite.client();
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
-    properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
-    properties.put(S3MockApplication.PROP_INITIAL_BUCKETS, BUCKET);
-    properties.put(S3MockApplication.PROP_ROOT_DIRECTORY, Files.createTempDirectory("s3mock-commands").toString());
-    properties.put(S3MockApplication.PROP_SILENT, true);
-    properties.put("server.address", "127.0.0.1");
-    s3Server = S3MockApplication.start(properties);
+    s3Server = S3MockServer.start(BUCKET, Files.createTempDirectory("s3mock-commands"));
     Map<String, String> env = Map.of(
         "AWS_REGION", "us-east-1", "SUITE_AWS_MAX_ATTEMPTS", "1", "SUITE_AWS_CALL_TIMEOUT_MS", "5000",
         "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort());

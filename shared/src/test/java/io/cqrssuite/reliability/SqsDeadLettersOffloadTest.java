@@ -1,5 +1,6 @@
 package io.cqrssuite.reliability;
 
+import io.cqrssuite.testing.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.adobe.testing.s3mock.S3MockApplication;
@@ -66,14 +67,7 @@ class SqsDeadLettersOffloadTest {
     sqsServer = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
     int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
     s3Root = Files.createTempDirectory("s3mock");
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
-    properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
-    properties.put(S3MockApplication.PROP_INITIAL_BUCKETS, BUCKET);
-    properties.put(S3MockApplication.PROP_ROOT_DIRECTORY, s3Root.toString());
-    properties.put(S3MockApplication.PROP_SILENT, true);
-    properties.put("server.address", "127.0.0.1");
-    s3Server = S3MockApplication.start(properties);
+    s3Server = S3MockServer.start(BUCKET, s3Root);
     AwsClients clients =
         clients(Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort, "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort()));
     sqs = clients.configure(SqsClient.builder(), "SQS").build();

@@ -1,5 +1,6 @@
 package io.cqrssuite.workflow;
 
+import io.cqrssuite.testing.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.adobe.testing.s3mock.S3MockApplication;
@@ -48,14 +49,7 @@ class TaskOutputsTest {
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    Map<String, Object> properties = new HashMap<>();
-    properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
-    properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
-    properties.put(S3MockApplication.PROP_INITIAL_BUCKETS, BUCKET);
-    properties.put(S3MockApplication.PROP_ROOT_DIRECTORY, Files.createTempDirectory("s3mock-task-outputs").toString());
-    properties.put(S3MockApplication.PROP_SILENT, true);
-    properties.put("server.address", "127.0.0.1");
-    s3Server = S3MockApplication.start(properties);
+    s3Server = S3MockServer.start(BUCKET, Files.createTempDirectory("s3mock-task-outputs"));
     stepFunctions = FakeStepFunctions.start();
     AwsClients clients =
         new AwsClients(
