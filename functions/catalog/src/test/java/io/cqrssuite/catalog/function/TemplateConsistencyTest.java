@@ -1,0 +1,511 @@
+package io.cqrssuite.catalog.function;
+
+import io.cqrssuite.fixtures.SampleEvents;
+import io.cqrssuite.testing.lambda.FunctionSpec;
+import io.cqrssuite.testing.lambda.SamTemplate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrssuite.workflow.TaskHeartbeats;
+import io.cqrssuite.catalog.imports.ImportSettings;
+import io.cqrssuite.catalog.imports.CsvImportSummaryRequested;
+import io.cqrssuite.catalog.imports.CsvImportPlanRequested;
+import io.cqrssuite.catalog.imports.CsvImportChunk;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.command.CommandSettings;
+import io.cqrssuite.command.CommandSyncSettings;
+import io.cqrssuite.command.CommandSyncTask;
+import io.cqrssuite.catalog.function.SchemaMigrationHandler;
+import io.cqrssuite.task.TaskErrors;
+import io.cqrssuite.reliability.stream.StreamFailureHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** template.yaml agrees with the code: handlers exist, jars are the ones Maven builds, references resolve. */
+class TemplateConsistencyTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ROOT = SampleEvents.repositoryRoot();
+  private static SamTemplate template;
+  private static JsonNode resources;
+
+  @BeforeAll
+  static void load() throws Exception {
+    template = SamTemplate.load(ROOT.resolve("template.yaml"));
+    resources = template.root().path("Resources");
+  }
+
+  @Test
+  void everyFunctionsHandlerIsAStreamHandlerOnTheClasspath() throws Exception {
+    assertThat(template.functionIds()).contains("EventFactoryFunction");
+    for (String id : template.functionIds()) {
+      FunctionSpec function = template.function(id, Map.of(), new ArrayList<>());
+      Class<?> type = Class.forName(function.handlerClass());
+      assertThat(RequestStreamHandler.class).as(id).isAssignableFrom(type);
+      assertThat(function.handler()).as(id).endsWith("::handleRequest");
+    }
+  }
+
+  @Test
+  void codeUriIsTheShadedJarTheFunctionModuleBuilds() throws Exception {
+    String codeUri = resources.path("EventFactoryFunction").path("Properties").path("CodeUri").asText();
+    assertThat(codeUri).isEqualTo("functions/catalog/target/catalog-lambda.jar");
+    String pom = Files.readString(ROOT.resolve("functions/catalog/pom.xml"));
+    assertThat(pom).contains("<outputFile>${project.build.directory}/catalog-lambda.jar</outputFile>");
+  }
+
+  @Test
+  void pollingSourcesReportBatchItemFailures() {
+    int polled = 0;
+    for (String id : template.functionIds()) {
+      for (JsonNode event : resources.path(id).path("Properties").path("Events")) {
+        String type = event.path("Type").asText();
+        if (type.equals("SQS") || type.equals("DynamoDB") || type.equals("Kinesis")) {
+          polled++;
+          assertThat(event.path("Properties").path("FunctionResponseTypes").toString())
+              .as(id + " " + type)
+              .contains("ReportBatchItemFailures");
+        }
+        if (type.equals("DynamoDB")) {
+          JsonNode p = event.path("Properties");
+          assertThat(p.path("BisectBatchOnFunctionError").asBoolean()).isTrue();
+          assertThat(p.path("DestinationConfig").path("OnFailure").isMissingNode()).isFalse();
+        }
+      }
+    }
+    assertThat(polled).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void everyQueueThatIsASourceHasARedrivePolicyOrIsFifoDeadLetter() {
+    for (String id : template.functionIds()) {
+      for (JsonNode event : resources.path(id).path("Properties").path("Events")) {
+        if (event.path("Type").asText().equals("SQS")) {
+          String queue = event.path("Properties").path("Queue").path("Fn::GetAtt").asText().split("\\.")[0];
+          assertThat(resources.path(queue).path("Properties").has("RedrivePolicy")).as(queue).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyReferenceNamesADeclaredResourceParameterOrCondition() throws Exception {
+    Set<String> declared = new HashSet<>();
+    template.root().path("Resources").fieldNames().forEachRemaining(declared::add);
+    template.root().path("Parameters").fieldNames().forEachRemaining(declared::add);
+    template.root().path("Conditions").fieldNames().forEachRemaining(declared::add);
+    // SAM generates these from a function's logical ID.
+    for (String id : template.functionIds()) {
+      declared.add(id + "Role");
+      declared.add(id + ".Alias");
+      declared.add(id + "Alias" + "live");
+      resources.path(id).path("Properties").path("Events").fieldNames().forEachRemaining(e -> declared.add(id + e));
+    }
+    List<String> missing = new ArrayList<>();
+    collect(template.root(), declared, missing);
+    assertThat(missing).as("references to nothing").isEmpty();
+  }
+
+  @Test
+  void theEventFactoryRunsInTheVpcAndIsToldWhereTheReadModelsAre() {
+    JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
+    JsonNode vpc = properties.path("VpcConfig");
+    assertThat(vpc.path("SubnetIds").path("Ref").asText()).isEqualTo("VpcSubnetIds");
+    assertThat(vpc.path("SecurityGroupIds").toString()).contains("\"FunctionSecurityGroup\"");
+
+    JsonNode variables = properties.path("Environment").path("Variables");
+    assertThat(variables.path("SUITE_RDS_URL").path("Ref").asText()).isEqualTo("DatabaseJdbcUrl");
+    assertThat(variables.path("SUITE_OPENSEARCH_ENDPOINT").path("Ref").asText()).isEqualTo("OpenSearchDomainEndpoint");
+    assertThat(variables.path("SUITE_RDS_SECRET_ARN").path("Ref").asText()).isEqualTo("DatabaseSecretArn");
+    // The password is read from the secret at run time, never written into the configuration.
+    assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
+    assertThat(template.root().path("Globals").toString() + variables).doesNotContain("{{resolve:");
+
+    // With the parameters a deployment passes, both resolve the way `sam local invoke` sees them.
+    List<String> unresolved = new ArrayList<>();
+    FunctionSpec function = template.function(
+        "EventFactoryFunction",
+        Map.of(
+            "DatabaseJdbcUrl", "jdbc:postgresql://proxy.example:5432/catalog",
+            "OpenSearchDomainEndpoint", "https://vpc-catalog.eu-west-1.es.amazonaws.com"),
+        unresolved);
+    assertThat(function.environment())
+        .containsEntry("SUITE_RDS_URL", "jdbc:postgresql://proxy.example:5432/catalog")
+        .containsEntry("SUITE_OPENSEARCH_ENDPOINT", "https://vpc-catalog.eu-west-1.es.amazonaws.com");
+  }
+
+  @Test
+  void theReadModelSchemaIsACustomResourceOfTheMigrationFunction() throws Exception {
+    FunctionSpec migration = template.function("SchemaMigrationFunction", Map.of(), new ArrayList<>());
+    assertThat(migration.handlerClass()).isEqualTo(SchemaMigrationHandler.class.getName());
+    assertThat(RequestStreamHandler.class).isAssignableFrom(Class.forName(migration.handlerClass()));
+    assertThat(migration.timeoutSeconds()).isEqualTo(300);
+
+    JsonNode schema = resources.path("ReadModelSchema");
+    assertThat(schema.path("Type").asText()).isEqualTo("Custom::SchemaMigration");
+    JsonNode serviceToken = schema.path("Properties").path("ServiceToken").path("Fn::GetAtt");
+    assertThat(serviceToken.isArray() ? serviceToken.get(0).asText() + "." + serviceToken.get(1).asText() : serviceToken.asText())
+        .isEqualTo("SchemaMigrationFunction.Arn");
+    assertThat(schema.path("DependsOn").toString()).contains("DatabaseIngressFromFunction");
+  }
+
+  @Test
+  void theMigrationFunctionReachesTheReadModelsAsTheEventFactoryDoes() {
+    JsonNode migration = resources.path("SchemaMigrationFunction").path("Properties");
+    JsonNode eventFactory = resources.path("EventFactoryFunction").path("Properties");
+    assertThat(migration.path("CodeUri")).isEqualTo(eventFactory.path("CodeUri"));
+    assertThat(migration.path("VpcConfig")).isEqualTo(eventFactory.path("VpcConfig"));
+    assertThat(migration.has("Events")).as("CloudFormation is its only caller").isFalse();
+
+    JsonNode variables = migration.path("Environment").path("Variables");
+    JsonNode eventFactoryVariables = eventFactory.path("Environment").path("Variables");
+    assertThat(variables.size()).isGreaterThanOrEqualTo(7);
+    variables.fieldNames().forEachRemaining(
+        name -> assertThat(variables.get(name)).as(name).isEqualTo(eventFactoryVariables.get(name)));
+    assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
+
+    String policies = migration.path("Policies").toString();
+    assertThat(policies)
+        .contains("AWSSecretsManagerGetSecretValuePolicy", "DatabaseSecretArn", "rds-db:connect", "es:ESHttpPut",
+            "OpenSearchDomainArn");
+  }
+
+  /**
+   * The command stream's on-failure pointers are consumed: the queue the mapping sends them to is a source of
+   * StreamFailureFunction, which may read that stream and nothing else of it, and writes where the event factory's
+   * dead letters go.
+   */
+  @Test
+  void theStreamMappingsPointersReachTheFunctionThatReadsTheStream() {
+    FunctionSpec function = template.function("StreamFailureFunction", Map.of(), new ArrayList<>());
+    assertThat(function.handlerClass()).isEqualTo(StreamFailureHandler.class.getName());
+    JsonNode properties = resources.path("StreamFailureFunction").path("Properties");
+
+    JsonNode destination =
+        resources.path("EventFactoryFunction").path("Properties").path("Events").path("ProductCommandStream")
+            .path("Properties").path("DestinationConfig").path("OnFailure").path("Destination");
+    JsonNode source = properties.path("Events").path("StreamFailures");
+    assertThat(source.path("Type").asText()).isEqualTo("SQS");
+    assertThat(source.path("Properties").path("Queue")).isEqualTo(destination);
+    assertThat(destination.path("Fn::GetAtt").asText()).isEqualTo("StreamFailuresQueue.Arn");
+    // Lambda refuses an SQS mapping whose queue hides a message for less than the function may run.
+    assertThat(resources.path("StreamFailuresQueue").path("Properties").path("VisibilityTimeout").asInt())
+        .isGreaterThanOrEqualTo(function.timeoutSeconds());
+
+    JsonNode streamRead = null;
+    for (JsonNode policy : properties.path("Policies")) {
+      for (JsonNode statement : policy.path("Statement")) {
+        if (statement.path("Action").toString().contains("dynamodb:GetRecords")) {
+          streamRead = statement;
+        }
+      }
+    }
+    assertThat(streamRead).as("a statement allowing dynamodb:GetRecords").isNotNull();
+    assertThat(streamRead.path("Action").toString()).contains("dynamodb:GetShardIterator", "dynamodb:GetRecords");
+    JsonNode streamArn =
+        resources.path("EventFactoryFunction").path("Properties").path("Events").path("ProductCommandStream").path("Properties").path("Stream");
+    assertThat(streamRead.path("Resource")).isEqualTo(streamArn);
+
+    JsonNode variables = properties.path("Environment").path("Variables");
+    JsonNode eventFactoryVariables = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables");
+    for (String name : new String[] {"SUITE_DEAD_LETTER_QUEUE_URL", "SUITE_DEAD_LETTER_BUCKET", "SUITE_ALARM_TOPIC_ARN"}) {
+      assertThat(variables.get(name)).as(name).isNotNull().isEqualTo(eventFactoryVariables.get(name));
+    }
+    assertThat(properties.path("Policies").toString()).contains("DeadLetterQueue.QueueName", "DeadLetterBucket", "AlarmTopic.TopicName");
+  }
+
+  /**
+   * ReadModelSchema's {@code SchemaVersion} must change whenever the migrations or index templates do, or a deploy
+   * would ship them without applying them: it is the hash computed here, and this test names the new value.
+   */
+  @Test
+  void theSchemaVersionIsTheHashOfTheMigrationsAndIndexTemplates() throws Exception {
+    String expected = schemaVersion(ROOT.resolve("functions/catalog/src/main/resources"));
+    String actual = resources.path("ReadModelSchema").path("Properties").path("SchemaVersion").asText();
+    assertThat(actual)
+        .as("the catalog's migrations or index template changed: set ReadModelSchema's SchemaVersion in template.yaml to '%s'", expected)
+        .isEqualTo(expected);
+  }
+
+  /**
+   * SHA-256 over every {@code db/migration/**.sql} and {@code opensearch/**.json} of the catalog's resources: path
+   * (relative to the resources), NUL, text (LF), NUL.
+   */
+  private static String schemaVersion(Path resources) throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (String[] part : new String[][] {{"db/migration", ".sql"}, {"opensearch", ".json"}}) {
+      try (Stream<Path> walk = Files.walk(resources.resolve(part[0]))) {
+        walk.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(part[1])).forEach(files::add);
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (Path file : files) {
+      names.add(resources.relativize(file).toString().replace('\\', '/'));
+    }
+    Collections.sort(names);
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    for (String name : names) {
+      sha.update(name.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(Files.readString(resources.resolve(name)).replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+    }
+    return "sha256:" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+  }
+
+  @Test
+  void everySuiteVariableInTheTemplateIsDocumentedInTheReadme() throws Exception {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    JsonNode globals = template.root().path("Globals").path("Function").path("Environment").path("Variables");
+    globals.fieldNames().forEachRemaining(name -> {
+      if (name.startsWith("SUITE_") || name.startsWith("POWERTOOLS_")) {
+        assertThat(readme).as(name).contains("`" + name + "`");
+      }
+    });
+  }
+
+  @Test
+  void theModulesThreeTablesHaveStreamsWithBothImagesTtlAndPointInTimeRecovery() {
+    for (String table : List.of("ProductCommandTable", "ProductDataTable", "ProductHistoryTable")) {
+      JsonNode properties = resources.path(table).path("Properties");
+      assertThat(properties.path("StreamSpecification").path("StreamViewType").asText()).as(table).isEqualTo("NEW_AND_OLD_IMAGES");
+      assertThat(properties.path("TimeToLiveSpecification").path("AttributeName").asText()).as(table).isEqualTo("ttl");
+      assertThat(properties.path("TimeToLiveSpecification").path("Enabled").asBoolean()).as(table).isTrue();
+      assertThat(properties.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).as(table).isTrue();
+      assertThat(resources.path(table).path("DeletionPolicy").asText()).as(table).isEqualTo("Retain");
+    }
+  }
+
+  @Test
+  void theEventFactoryIsToldTheCommandSideAndMayStartOnlyTheCommandSyncWorkflow() throws Exception {
+    JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
+    JsonNode variables = properties.path("Environment").path("Variables");
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    variables.fieldNames().forEachRemaining(name -> {
+      if (name.startsWith("SUITE_COMMAND_")) {
+        assertThat(readme).as(name).contains("`" + name + "`");
+      }
+    });
+    assertThat(variables.path(CommandSettings.TABLE).path("Ref").asText()).isEqualTo("ProductCommandTable");
+    assertThat(variables.path(CommandSettings.DATA_TABLE).path("Ref").asText()).isEqualTo("ProductDataTable");
+    assertThat(variables.path(CommandSettings.HISTORY_TABLE).path("Ref").asText()).isEqualTo("ProductHistoryTable");
+    assertThat(variables.path(CommandSettings.BUCKET).path("Ref").asText()).isEqualTo("CommandBucket");
+    assertThat(variables.path(CommandSyncSettings.MODE).path("Ref").asText()).isEqualTo("CommandSyncMode");
+    assertThat(template.root().path("Parameters").path("CommandSyncMode").path("Default").asText()).isEqualTo("direct");
+    // The ARN is built from the state machine's name (a Ref would be circular): the two must name the same machine.
+    String name = resources.path("CommandSyncStateMachine").path("Properties").path("Name").path("Fn::Sub").asText();
+    String arn = variables.path(CommandSyncSettings.STATE_MACHINE_ARN).path("Fn::Sub").asText();
+    assertThat(arn).endsWith(":stateMachine:" + name);
+
+    String statements = properties.path("Policies").toString();
+    assertThat(statements).contains("states:StartExecution", "states:DescribeExecution", ":execution:" + name + ":*");
+    assertThat(statements).contains("s3:GetObject", "s3:PutObject", "${CommandBucket.Arn}/*");
+    assertThat(statements).contains("{\"DynamoDBReadPolicy\":{\"TableName\":{\"Ref\":\"ProductCommandTable\"}}}");
+  }
+
+  @Test
+  void theCommandBucketKeepsItsObjectsEncryptedVersionedAndPrivate() {
+    JsonNode bucket = resources.path("CommandBucket");
+    JsonNode properties = bucket.path("Properties");
+    assertThat(properties.has("LifecycleConfiguration")).as("pointers must never dangle: no expiry").isFalse();
+    assertThat(properties.path("VersioningConfiguration").path("Status").asText()).isEqualTo("Enabled");
+    assertThat(properties.path("BucketEncryption").toString()).contains("SSEAlgorithm");
+    JsonNode block = properties.path("PublicAccessBlockConfiguration");
+    for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+      assertThat(block.path(setting).asBoolean()).as(setting).isTrue();
+    }
+    assertThat(bucket.path("DeletionPolicy").asText()).isEqualTo("Retain");
+  }
+
+  @Test
+  void theCommandSyncStateMachineIsStandardRetriesTransientErrorsAndDeadLettersTheRest() throws Exception {
+    JsonNode properties = resources.path("CommandSyncStateMachine").path("Properties");
+    assertThat(resources.path("CommandSyncStateMachine").path("Type").asText()).isEqualTo("AWS::Serverless::StateMachine");
+    assertThat(properties.path("Type").asText()).isEqualTo("STANDARD");
+    String definitionUri = properties.path("DefinitionUri").asText();
+    assertThat(definitionUri).isEqualTo("infra/statemachine/command-sync.asl.json");
+    String text = Files.readString(ROOT.resolve(definitionUri));
+    JsonNode asl = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+    JsonNode states = asl.path("States");
+    List<String> names = new ArrayList<>();
+    states.fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("SyncCommand", "Permanent", "RetriesSpent", "DeadLetter", "Alarm", "DeadLettered");
+    assertThat(asl.path("StartAt").asText()).isEqualTo("SyncCommand");
+
+    JsonNode task = states.path("SyncCommand");
+    assertThat(task.path("Resource").asText()).isEqualTo("arn:aws:states:::lambda:invoke.waitForTaskToken");
+    assertThat(task.path("Parameters").path("Payload").path("type").asText()).isEqualTo(CommandSyncTask.TYPE);
+    assertThat(task.path("Parameters").path("Payload").path("taskToken.$").asText()).isEqualTo("$$.Task.Token");
+    assertThat(task.path("Retry").get(0).path("ErrorEquals").toString()).isEqualTo("[\"" + TaskErrors.TRANSIENT + "\"]");
+    assertThat(task.path("Retry").get(0).path("BackoffRate").asDouble()).isGreaterThan(1.0);
+    assertThat(task.path("Retry").toString()).doesNotContain(TaskErrors.PERMANENT);
+    assertThat(task.path("Catch").get(0).path("ErrorEquals").toString()).contains(TaskErrors.PERMANENT);
+    assertThat(task.path("Catch").get(1).path("ErrorEquals").toString()).contains("States.ALL");
+    assertThat(states.path("DeadLetter").path("Resource").asText()).isEqualTo("arn:aws:states:::sqs:sendMessage");
+    assertThat(states.path("DeadLetter").path("Parameters").path("MessageBody").path("record").path("type").asText())
+        .isEqualTo(CommandSyncTask.TYPE);
+    assertThat(states.path("Alarm").path("Resource").asText()).isEqualTo("arn:aws:states:::sns:publish");
+    assertThat(states.path("Alarm").path("Parameters").path("Subject").asText()).hasSizeLessThan(100);
+    assertThat(states.path("DeadLettered").path("Type").asText()).isEqualTo("Fail");
+
+    // Every placeholder is substituted, and every substitution is used.
+    Set<String> placeholders = new HashSet<>();
+    Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(text);
+    while (m.find()) {
+      placeholders.add(m.group(1));
+    }
+    Set<String> substituted = new HashSet<>();
+    properties.path("DefinitionSubstitutions").fieldNames().forEachRemaining(substituted::add);
+    assertThat(placeholders).isEqualTo(substituted).contains("EventFactoryFunctionArn", "DeadLetterQueueUrl", "AlarmTopicArn");
+
+    // Least privilege: invoke the function, write the dead letters, publish the alarm (and the topic's key).
+    List<String> actions = new ArrayList<>();
+    properties.path("Policies").forEach(policy -> policy.path("Statement").forEach(st -> {
+      JsonNode action = st.path("Action");
+      if (action.isArray()) {
+        action.forEach(a -> actions.add(a.asText()));
+      } else {
+        actions.add(action.asText());
+      }
+    }));
+    assertThat(actions).containsExactlyInAnyOrder("lambda:InvokeFunction", "sqs:SendMessage", "sns:Publish", "kms:GenerateDataKey", "kms:Decrypt");
+    assertThat(properties.path("Policies").toString()).doesNotContain("\"*\"");
+  }
+
+  private static final Pattern SUB = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");
+
+  private static void collect(JsonNode node, Set<String> declared, List<String> missing) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(e -> {
+        String key = e.getKey();
+        JsonNode value = e.getValue();
+        if (key.equals("Ref") && value.isTextual()) {
+          check(value.asText(), declared, missing);
+        } else if (key.equals("Fn::GetAtt")) {
+          String target = value.isArray() ? value.get(0).asText() : value.asText().split("\\.")[0];
+          check(target, declared, missing);
+        } else if (key.equals("Fn::Sub")) {
+          String text = value.isArray() ? value.get(0).asText() : value.asText();
+          Matcher m = SUB.matcher(text);
+          while (m.find()) {
+            if (!value.isArray() || !value.get(1).has(m.group(1))) {
+              check(m.group(1), declared, missing);
+            }
+          }
+        } else if (key.equals("Condition") && value.isTextual()) {
+          check(value.asText(), declared, missing);
+        }
+        collect(value, declared, missing);
+      });
+    } else if (node.isArray()) {
+      node.forEach(child -> collect(child, declared, missing));
+    }
+  }
+
+  private static void check(String name, Set<String> declared, List<String> missing) {
+    if (!name.startsWith("AWS::") && !declared.contains(name)) {
+      missing.add(name);
+    }
+  }
+
+  @Test
+  void theImportStateMachineIsStandardAndSubstitutesEveryPlaceholderOfItsDefinition() throws Exception {
+    JsonNode machine = resources.path("ImportStateMachine");
+    assertThat(machine.path("Type").asText()).isEqualTo("AWS::Serverless::StateMachine");
+    JsonNode properties = machine.path("Properties");
+    assertThat(properties.path("Type").asText()).as(".waitForTaskToken needs STANDARD").isEqualTo("STANDARD");
+    String definition = Files.readString(ROOT.resolve(properties.path("DefinitionUri").asText()));
+    Set<String> placeholders = new HashSet<>();
+    Matcher m = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(definition);
+    while (m.find()) {
+      placeholders.add(m.group(1));
+    }
+    Set<String> substituted = new HashSet<>();
+    properties.path("DefinitionSubstitutions").fieldNames().forEachRemaining(substituted::add);
+    assertThat(substituted).isEqualTo(placeholders);
+    assertThat(properties.path("DefinitionSubstitutions").path("EventFactoryFunctionArn").path("Ref").asText())
+        .as("the alias SnapStart serves").isEqualTo("EventFactoryFunction.Alias");
+    JsonNode asl = JSON.readTree(definition);
+    List<String> types = new ArrayList<>();
+    collectStateTypes(asl.path("States"), types);
+    assertThat(types).as("only what the local interpreter runs").allMatch(t -> Set.of("Task", "Map", "Choice", "Pass", "Succeed", "Fail").contains(t));
+  }
+
+  @Test
+  void theChunkTaskFollowsTheTaskPayloadConventionOverTheQueueTheFunctionPolls() throws Exception {
+    JsonNode properties = resources.path("ImportStateMachine").path("Properties");
+    JsonNode asl = JSON.readTree(Files.readString(ROOT.resolve(properties.path("DefinitionUri").asText())));
+    JsonNode map = asl.path("States").path("ImportChunks");
+    JsonNode task = map.path("ItemProcessor").path("States").path("ImportChunk");
+    assertThat(task.path("Resource").asText()).isEqualTo("arn:aws:states:::sqs:sendMessage.waitForTaskToken");
+    JsonNode body = task.path("Parameters").path("MessageBody");
+    assertThat(body.path("taskToken.$").asText()).isEqualTo("$$.Task.Token");
+    assertThat(body.path("executionId.$").asText()).isEqualTo("$$.Execution.Id");
+    assertThat(body.path("state.$").asText()).isEqualTo("$$.State.Name");
+    assertThat(body.path("type").asText()).isEqualTo(CsvImportChunk.TYPE);
+    assertThat(body.path("input.$").asText()).isEqualTo("$");
+    assertThat(task.path("HeartbeatSeconds").asInt())
+        .as("the handler beats at a third of the heartbeatSeconds it is given")
+        .isEqualTo(map.path("ItemSelector").path(TaskHeartbeats.INPUT_FIELD).asInt())
+        .isPositive();
+    assertThat(task.path("Retry").get(0).path("ErrorEquals").toString()).contains("\"" + TaskErrors.TRANSIENT + "\"");
+    assertThat(task.path("Catch").get(0).path("Next").asText()).isEqualTo("ChunkFailed");
+    String queue = properties.path("DefinitionSubstitutions").path(task.path("Parameters").path("QueueUrl").asText().replaceAll("[${}]", "")).path("Ref").asText();
+    JsonNode source = resources.path("EventFactoryFunction").path("Properties").path("Events").path("ImportChunks").path("Properties");
+    assertThat(source.path("Queue").path("Fn::GetAtt").asText()).isEqualTo(queue + ".Arn");
+    assertThat(asl.path("States").path("Plan").path("Parameters").path("Payload").path("type").asText()).isEqualTo(CsvImportPlanRequested.TYPE);
+    assertThat(asl.path("States").path("Summarize").path("Parameters").path("Payload").path("type").asText()).isEqualTo(CsvImportSummaryRequested.TYPE);
+    assertThat(asl.path("States").path("Summarize").path("Parameters").path("Payload").path("input").path("chunkResults.$").asText())
+        .as("the summary reads what the Map state wrote")
+        .isEqualTo(map.path("ResultPath").asText());
+  }
+
+  @Test
+  void theFunctionStartsTheImportStateMachineByTheNameItIsDeployedUnder() {
+    String name = resources.path("ImportStateMachine").path("Properties").path("Name").path("Fn::Sub").asText();
+    JsonNode arn = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables").path(ImportSettings.STATE_MACHINE_ARN);
+    JsonNode parts = arn.path("Fn::Join").get(1);
+    assertThat(parts.get(parts.size() - 1).path("Fn::Sub").asText()).isEqualTo(name);
+    assertThat(parts.get(parts.size() - 2).asText()).isEqualTo("stateMachine");
+    String policy = resources.path("ImportWorkflowPolicy").toString();
+    assertThat(policy).contains("stateMachine:" + name).contains("execution:" + name + ":*");
+    JsonNode upload = resources.path("EventFactoryFunction").path("Properties").path("Events").path("CsvImport").path("Properties");
+    assertThat(upload.path("Filter").toString()).contains("\"imports/csv/\"").contains("\".csv\"");
+  }
+
+  @Test
+  void theImportVariablesAreDocumentedInTheReadme() throws Exception {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    JsonNode variables = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables");
+    List<String> imports = new ArrayList<>();
+    variables.fieldNames().forEachRemaining(name -> {
+      if (name.startsWith("SUITE_IMPORT_")) {
+        imports.add(name);
+      }
+    });
+    assertThat(imports).isNotEmpty();
+    assertThat(imports).allSatisfy(name -> assertThat(readme).contains("`" + name + "`"));
+    assertThat(readme).contains("`" + TaskHeartbeats.INTERVAL_ENV + "`");
+  }
+
+  private static void collectStateTypes(JsonNode states, List<String> types) {
+    states.forEach(state -> {
+      types.add(state.path("Type").asText());
+      collectStateTypes(state.path("ItemProcessor").path("States"), types);
+    });
+  }
+}

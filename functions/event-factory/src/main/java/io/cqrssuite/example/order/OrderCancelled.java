@@ -1,7 +1,0 @@
-package io.cqrssuite.example.order;
-
-import io.cqrssuite.event.EventSource;
-
-/** {@code ORDER_CANCELLED}: release what the order reserved. */
-public record OrderCancelled(String eventId, EventSource source, String orderId, String tenantCode, String reason)
-    implements OrderEvent {}

@@ -1,4 +1,0 @@
-package io.cqrssuite.example.order;
-
-/** One ordered product: its code and a positive quantity. */
-public record OrderLine(String code, int quantity) {}

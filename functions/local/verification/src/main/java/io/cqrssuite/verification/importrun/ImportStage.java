@@ -1,0 +1,209 @@
+package io.cqrssuite.verification.importrun;
+
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.catalog.imports.ImportProgress;
+import io.cqrssuite.verification.cloud.CommandTableStream;
+import io.cqrssuite.verification.cloud.LocalCloud;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * A CSV import through the workflow path on the local cloud: the generated file is uploaded to the S3 stand-in, its
+ * {@code ObjectCreated} notification goes to the function (which starts the import workflow), the real
+ * {@code csv-import.asl.json} runs under the local Step Functions harness (plan, one chunk task per chunk over SQS,
+ * summary) while its progress is shown, then the commands the import wrote are streamed into the read models and
+ * both are checked against the file's good rows. Timings are the harness's and dynalite's, not AWS's.
+ */
+public final class ImportStage {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private ImportStage() {}
+
+  /** What was imported, how long it took and what the read models show. */
+  public record Report(
+      String executionStatus,
+      int rows,
+      int badRows,
+      long summaryRows,
+      long ok,
+      long rejected,
+      long failedChunks,
+      long chunks,
+      long importNanos,
+      CommandTableStream.Delivery delivery,
+      long syncedNanos,
+      TenantReadModelCheck.Report relational,
+      TenantReadModelCheck.Report search,
+      List<String> examples) {
+    /** Whether the written commands were streamed into the read models and checked there. */
+    public boolean synced() {
+      return relational != null;
+    }
+
+    /** Every way the import differs from the file: wrong counts, failed chunks, given-up records, read-model mismatches. */
+    public long mismatches() {
+      long counts = (ok == rows - badRows ? 0 : 1) + (rejected == badRows ? 0 : 1) + (summaryRows == rows ? 0 : 1);
+      return counts + failedChunks + ("SUCCEEDED".equals(executionStatus) ? 0 : 1) + delivery.givenUp()
+          + (relational == null ? 0 : relational.mismatches()) + (search == null ? 0 : search.mismatches());
+    }
+  }
+
+  /**
+   * Imports {@code file} as {@code imports/csv/<name>.csv}; {@code progress} gets a live line while the workflow
+   * runs. {@code timeout} bounds the workflow.
+   */
+  public static Report run(LocalCloud cloud, TenantReadModelCheck.ReadModels readModels, ProductCsvFile file, String tenant,
+      String name, Duration timeout, PrintStream progress) throws Exception {
+    return run(cloud, readModels, file, tenant, name, timeout, progress, () -> {}, true);
+  }
+
+  /**
+   * As above; {@code whenImported} runs once the execution has ended, before the stream catches up. Without
+   * {@code streamIntoReadModels} the stage stops there: no stream delivery and no read-model check (their parts of
+   * the report are empty), the summary's counts are still checked.
+   */
+  public static Report run(LocalCloud cloud, TenantReadModelCheck.ReadModels readModels, ProductCsvFile file, String tenant,
+      String name, Duration timeout, PrintStream progress, Runnable whenImported, boolean streamIntoReadModels) throws Exception {
+    Set<String> before = new HashSet<>();
+    cloud.stepFunctions().listExecutions(r -> r.stateMachineArn(cloud.importStateMachineArn()))
+        .executions().forEach(e -> before.add(e.executionArn()));
+    String key = "imports/csv/" + name + ".csv";
+    long t0 = System.nanoTime();
+    String eTag = cloud.s3().putObject(r -> r.bucket(LocalCloud.IMPORT_BUCKET).key(key).contentType("text/csv"), RequestBody.fromBytes(file.bytes()))
+        .eTag().replace("\"", "");
+    notifyFunction(cloud, key, file.bytes().length, eTag);
+    String executionArn = newExecution(cloud, before, t0 + timeout.toNanos());
+    String importId = executionArn.substring(executionArn.lastIndexOf(':') + 1);
+    DescribeExecutionResponse execution = follow(cloud, executionArn, importId, t0 + timeout.toNanos(), progress);
+    long importNanos = System.nanoTime() - t0;
+    whenImported.run();
+    JsonNode summary = execution.output() == null ? JSON.createObjectNode() : JSON.readTree(execution.output());
+
+    List<String> examples = new ArrayList<>();
+    if (!"SUCCEEDED".equals(execution.statusAsString())) {
+      examples.add("execution " + executionArn + " ended " + execution.statusAsString() + ": " + execution.error() + " " + execution.cause());
+    }
+    long chunks = progressItem(cloud, importId).map(i -> number(i.get("chunks"))).orElse(0L);
+    if (!streamIntoReadModels) {
+      return new Report(execution.statusAsString(), file.rows(), file.badRows(), summary.path("rows").asLong(-1), summary.path("ok").asLong(-1),
+          summary.path("rejected").asLong(-1), summary.path("failedChunks").asLong(0), chunks, importNanos,
+          new CommandTableStream.Delivery(0, 0, 0, 0, 0), 0, null, null, List.copyOf(examples));
+    }
+    CommandTableStream stream = cloud.commandStream();
+    List<ObjectNode> records = stream.poll();
+    progress.printf("  streaming %,d written commands into the read models (batches of %d)%n", records.size(), LocalCloud.STREAM_BATCH_SIZE);
+    CommandTableStream.Delivery delivery = stream.deliver(cloud.function(), records, LocalCloud.STREAM_BATCH_SIZE);
+    long syncedNanos = System.nanoTime() - t0;
+
+    TenantReadModelCheck.Report relational = TenantReadModelCheck.relational(readModels, tenant, file.expected());
+    TenantReadModelCheck.Report search = TenantReadModelCheck.search(readModels, tenant, file.expected());
+    examples.addAll(relational.examples());
+    examples.addAll(search.examples());
+    return new Report(execution.statusAsString(), file.rows(), file.badRows(), summary.path("rows").asLong(-1), summary.path("ok").asLong(-1),
+        summary.path("rejected").asLong(-1), summary.path("failedChunks").asLong(0), chunks, importNanos, delivery, syncedNanos,
+        relational, search, List.copyOf(examples));
+  }
+
+  /** The S3 notification of the upload, delivered to the function as S3 invokes it (asynchronously, here in line). */
+  private static void notifyFunction(LocalCloud cloud, String key, long size, String eTag) throws IOException {
+    ObjectNode event = JSON.createObjectNode();
+    ObjectNode record = event.putArray("Records").addObject();
+    record.put("eventVersion", "2.1");
+    record.put("eventSource", "aws:s3");
+    record.put("awsRegion", "us-east-1");
+    record.put("eventTime", Instant.now().toString());
+    record.put("eventName", "ObjectCreated:Put");
+    record.putObject("userIdentity").put("principalId", "AWS:LOCALUPLOADER");
+    record.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
+    record.putObject("responseElements").put("x-amz-request-id", Long.toHexString(System.nanoTime()));
+    ObjectNode s3 = record.putObject("s3");
+    s3.put("s3SchemaVersion", "1.0");
+    s3.put("configurationId", "local-csv-import");
+    s3.putObject("bucket").put("name", LocalCloud.IMPORT_BUCKET).put("arn", "arn:aws:s3:::" + LocalCloud.IMPORT_BUCKET)
+        .putObject("ownerIdentity").put("principalId", "LOCAL");
+    s3.putObject("object").put("key", key).put("size", size).put("eTag", eTag).put("sequencer", Long.toHexString(System.nanoTime()).toUpperCase());
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    cloud.function().handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, null);
+    JsonNode reply = response.size() == 0 ? JSON.nullNode() : JSON.readTree(response.toByteArray());
+    if (reply.has("errorType") || !reply.path("batchItemFailures").isEmpty()) {
+      throw new IllegalStateException("the function refused the upload's notification: " + reply);
+    }
+  }
+
+  private static String newExecution(LocalCloud cloud, Set<String> before, long deadline) {
+    while (true) {
+      for (ExecutionListItem item : cloud.stepFunctions().listExecutions(r -> r.stateMachineArn(cloud.importStateMachineArn())).executions()) {
+        if (!before.contains(item.executionArn())) {
+          return item.executionArn();
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the upload's notification started no import execution");
+      }
+      pause();
+    }
+  }
+
+  private static DescribeExecutionResponse follow(LocalCloud cloud, String executionArn, String importId, long deadline, PrintStream progress) {
+    long shown = 0;
+    while (true) {
+      DescribeExecutionResponse execution = cloud.stepFunctions().describeExecution(r -> r.executionArn(executionArn));
+      boolean done = execution.status() != ExecutionStatus.RUNNING;
+      long now = System.nanoTime();
+      if (done || now - shown > 500_000_000L) {
+        shown = now;
+        progressItem(cloud, importId).ifPresent(item -> progress.printf("\r  import: %,d / %,d chunks done, %,d rows ok, %,d rejected (%s)   ",
+            number(item.get("chunksDone")), number(item.get("chunks")), number(item.get("ok")), number(item.get("rejected")),
+            execution.statusAsString()));
+      }
+      if (done) {
+        progress.println();
+        return execution;
+      }
+      if (now > deadline) {
+        progress.println();
+        throw new IllegalStateException("the import execution " + executionArn + " still runs after the time allowed");
+      }
+      pause();
+    }
+  }
+
+  private static Optional<Map<String, AttributeValue>> progressItem(LocalCloud cloud, String importId) {
+    Map<String, AttributeValue> item = cloud.dynamoDb().client().getItem(r -> r.tableName(LocalCloud.PROGRESS_TABLE)
+        .key(Map.of("pk", AttributeValue.fromS(ImportProgress.keyOf(importId)))).consistentRead(true)).item();
+    return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+  }
+
+  private static long number(AttributeValue value) {
+    return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the import ran", e);
+    }
+  }
+}

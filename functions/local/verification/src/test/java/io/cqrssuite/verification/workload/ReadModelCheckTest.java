@@ -1,0 +1,131 @@
+package io.cqrssuite.verification.workload;
+
+import io.cqrssuite.fixtures.SampleEvents;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.catalog.function.CatalogHandler;
+import io.cqrssuite.testing.engine.PostgresEngine;
+import io.cqrssuite.testing.engine.TestEngines;
+import io.cqrssuite.sync.opensearch.OpenSearchClients;
+import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
+import io.cqrssuite.sync.opensearch.OpenSearchSettings;
+import io.cqrssuite.sync.rds.PasswordSource;
+import io.cqrssuite.sync.rds.SchemaMigrations;
+import io.cqrssuite.sync.rds.SqlDialect;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The main job's oracle: a workload synced through EventFactoryFunction's handler into PostgreSQL and OpenSearch
+ * checks clean, and the check catches a read model that drifted (a row at an older version, a tombstone made
+ * visible, a document gone).
+ */
+class ReadModelCheckTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static String jdbcUrl;
+  private static String index;
+  private static String endpoint;
+  private static ExpectedState expected;
+
+  private static Map<String, String> env;
+
+  @BeforeAll
+  static void syncAWorkload() throws Exception {
+    PostgresEngine postgres = TestEngines.postgres();
+    jdbcUrl = postgres.createDatabase("check_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
+    new SchemaMigrations(jdbcUrl, postgres.user(), PasswordSource.fixed(postgres.password()))
+        .migrate(SchemaMigrations.classpathLocation(SqlDialect.forJdbcUrl(jdbcUrl)));
+    endpoint = TestEngines.openSearch().endpoint().toString().replaceAll("/+$", "");
+    index = "chk" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    env =
+        Map.of(
+            "AWS_REGION", "us-east-1",
+            "SUITE_LOG_LEVEL", "ERROR",
+            "SUITE_RDS_URL", jdbcUrl,
+            "SUITE_RDS_USER", postgres.user(),
+            "SUITE_RDS_PASSWORD", postgres.password(),
+            "SUITE_OPENSEARCH_ENDPOINT", endpoint,
+            "SUITE_OPENSEARCH_INDEX", index,
+            "SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json");
+    OpenSearchSettings search = OpenSearchSettings.fromEnvironment(env).orElseThrow();
+    new OpenSearchIndexes(OpenSearchClients.create(search, "us-east-1"), search.indexNames(), OpenSearchIndexes.template(search.templateResource()))
+        .ensure();
+
+    WorkloadOptions options = WorkloadOptions.defaults().withEntities(120).withVersions(4).withSeed(11);
+    List<ProductCommand> log = ProductWorkloadGenerator.generate(options);
+    expected = ExpectedState.of(log);
+    CatalogHandler handler = new CatalogHandler(env);
+    for (byte[] batch : StreamDeliveries.batches(new StreamDeliveries("dev-catalog-product-command").records(log, options), 100)) {
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      handler.handleRequest(new ByteArrayInputStream(batch), response, null);
+      assertThat(JSON.readTree(response.toByteArray()).path("batchItemFailures")).isEmpty();
+    }
+  }
+
+  @Test
+  void theScheduleTickPurgesBothReadModelsAndKeepsFreshTombstones() throws Exception {
+    var outcome =
+        io.cqrssuite.catalog.function.CatalogComponent.create(env)
+            .entrypoint()
+            .handle(java.nio.file.Files.newInputStream(Path.of(SampleEvents.repositoryRoot().toString(), "events", "eventbridge", "scheduled.json")));
+    assertThat(outcome.failed()).as(String.valueOf(outcome.error())).isFalse();
+    var result = (io.cqrssuite.bus.HandlerOutcome.Succeeded) outcome.batch().records().get(0).dispatches().get(0).outcomes().get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Long> purged = (Map<String, Long>) ((Map<String, Object>) result.result()).get("tombstonesPurged");
+    assertThat(purged).containsOnlyKeys("rds", "opensearch").allSatisfy((target, count) -> assertThat(count).isZero());
+  }
+
+  @Test
+  void aCleanSyncHasNoMismatchesAndTheDriftedOneIsCaught() throws Exception {
+    ReadModelCheck.Report rows = ReadModelCheck.relational(jdbcUrl, TestEngines.postgres().user(), TestEngines.postgres().password(), expected);
+    ReadModelCheck.Report documents = ReadModelCheck.search(endpoint, index, index + "-write", expected);
+    assertThat(rows.mismatches()).as(rows.examples().toString()).isZero();
+    assertThat(documents.mismatches()).as(documents.examples().toString()).isZero();
+    assertThat(rows.visible()).isEqualTo(expected.alive());
+    assertThat(documents.visible()).isEqualTo(expected.alive());
+    assertThat(rows.stored()).isEqualTo(expected.entities().size());
+
+    String alive = expected.entities().values().stream().filter(e -> !e.deleted()).findFirst().orElseThrow().id();
+    String deleted = expected.entities().values().stream().filter(ExpectedState.Entry::deleted).findFirst().orElseThrow().id();
+    try (Connection connection = DriverManager.getConnection(jdbcUrl, TestEngines.postgres().user(), TestEngines.postgres().password());
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("UPDATE product SET version = version - 1 WHERE id = '" + alive + "'");
+      statement.executeUpdate("UPDATE product SET is_deleted = false WHERE id = '" + deleted + "'");
+    }
+    HttpResponse<String> gone =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(endpoint + "/" + index + "-write/_doc/" + java.net.URLEncoder.encode(alive, "UTF-8"))).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
+
+    ReadModelCheck.Report driftedRows = ReadModelCheck.relational(jdbcUrl, TestEngines.postgres().user(), TestEngines.postgres().password(), expected);
+    ReadModelCheck.Report driftedDocuments = ReadModelCheck.search(endpoint, index, index + "-write", expected);
+    assertThat(driftedRows.mismatches()).isEqualTo(2);
+    assertThat(driftedRows.stale()).isEqualTo(1);
+    assertThat(driftedRows.resurrected()).isEqualTo(1);
+    assertThat(driftedRows.lost()).isZero();
+    assertThat(driftedRows.examples()).anySatisfy(e -> assertThat(e).contains(alive).contains("expected v"))
+        .anySatisfy(e -> assertThat(e).contains(deleted).contains("deleted at"));
+    assertThat(driftedDocuments.mismatches()).isEqualTo(1);
+    assertThat(driftedDocuments.lost()).isEqualTo(1);
+    assertThat(driftedDocuments.stale() + driftedDocuments.resurrected()).isZero();
+    assertThat(driftedDocuments.examples()).singleElement().satisfies(e -> assertThat(e).contains(alive).contains("missing"));
+  }
+}

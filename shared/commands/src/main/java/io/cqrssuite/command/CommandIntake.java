@@ -1,0 +1,127 @@
+package io.cqrssuite.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.event.ChangeRecord;
+import io.cqrssuite.event.DataChangeEvent;
+import io.cqrssuite.workflow.WorkflowStarts;
+import io.cqrssuite.sync.ChangeIntake;
+import io.cqrssuite.sync.SyncOutcome;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command side's {@link ChangeIntake}: each record of the command table's stream, in stream order, is written to
+ * the data and history tables by {@link CommandSync} before the read models see it (direct mode), or starts the
+ * command's own sync workflow (workflow mode: the read models are then written by its task, not here). Every record
+ * is applied, not only the newest of a batch, so history has no gaps; {@code CommandSync} is version-guarded, so a
+ * redelivered or reordered record changes nothing. A {@code REMOVE} on the command table (TTL expiring an old
+ * command) touches neither table.
+ *
+ * <p>Large attributes held in S3 are resolved to their values before any read model sees them, on every table's
+ * changes (the data table holds pointers too), when a command bucket is configured. A pointer that cannot be read
+ * now is a transient failure; a missing or corrupt object a permanent one.
+ */
+public final class CommandIntake implements ChangeIntake {
+  /** Where the intake's own work shows in a record's result. */
+  static final String NAME = "CommandSync";
+  /** The input field {@code WorkflowStarts} and the task's record read the correlation id from. */
+  private static final String CORRELATION_ID = "correlationId";
+
+  private final CommandTables tables;
+  private final CommandSync sync;
+  private final CommandImages images;
+  private final CommandSyncSettings mode;
+  private final WorkflowStarts starts;
+  private final ObjectMapper mapper;
+
+  /**
+   * @param images {@code null} when no command bucket is configured: images are projected as stored
+   * @param starts used in workflow mode only
+   */
+  public CommandIntake(
+      CommandTables tables,
+      CommandSync sync,
+      CommandImages images,
+      CommandSyncSettings mode,
+      WorkflowStarts starts,
+      ObjectMapper mapper) {
+    if (mode.mode() == CommandSyncSettings.Mode.WORKFLOW && starts == null) {
+      throw new IllegalArgumentException("workflow mode needs WorkflowStarts");
+    }
+    this.tables = tables;
+    this.sync = sync;
+    this.images = images;
+    this.mode = mode;
+    this.starts = starts;
+    this.mapper = mapper;
+  }
+
+  @Override
+  public Intake take(DataChangeEvent event) {
+    if (!tables.command().equals(event.tableName())) {
+      Intake plain = NORMALISED.take(event);
+      return plain.change().isEmpty() ? plain : Intake.project(resolved(plain.change().get()), plain.done());
+    }
+    Optional<ChangeRecord> change = event.change();
+    if (change.isEmpty()) {
+      return Intake.settled(Map.of("action", "SKIP", "why", ChangeIntake.housekeeping(event)));
+    }
+    if (mode.mode() == CommandSyncSettings.Mode.WORKFLOW) {
+      return started(change.get(), event.eventId());
+    }
+    return apply(change.get());
+  }
+
+  /**
+   * The sync step of one command, wherever it runs: the data and history tables written, then the change the read
+   * models get (pointers resolved).
+   *
+   * @throws io.cqrssuite.failure.PermanentException the image is not a command, or a pointer names a missing object
+   * @throws io.cqrssuite.failure.TransientException DynamoDB or S3 failed
+   */
+  public Intake apply(ChangeRecord command) {
+    SyncOutcome outcome = sync.apply(command);
+    Map<String, Object> done = new LinkedHashMap<>();
+    done.put(NAME, outcome.getClass().getSimpleName().toUpperCase(Locale.ROOT));
+    return Intake.project(resolved(command), done);
+  }
+
+  /**
+   * The execution name of a command's sync: from table, pk, code and version only, so a redelivered record names the
+   * same execution and a STANDARD workflow refuses to start it twice.
+   */
+  public static String executionName(String table, String pk, String code, long version) {
+    return WorkflowStarts.executionName("command-sync", table, pk, code, CommandKeys.padded(version));
+  }
+
+  private Intake started(ChangeRecord command, String streamEventId) {
+    ObjectNode input = mapper.createObjectNode();
+    input.put("table", command.table()).put("pk", command.pk()).put("code", command.code()).put("version", command.version());
+    // The input must be the same on every delivery of the record, or a repeat start would not match the first: a
+    // batch's correlation scope depends on which records share the delivery, so name the correlation id here, from
+    // the command's own request id, else the stream record's id (stable across redelivery).
+    JsonNode requestId = command.image().get("requestId");
+    input.put(CORRELATION_ID, requestId != null && requestId.isTextual() && !requestId.textValue().isBlank()
+        ? requestId.textValue() : streamEventId);
+    WorkflowStarts.Started started =
+        starts.start(mode.stateMachineArn(), executionName(command.table(), command.pk(), command.code(), command.version()), input);
+    Map<String, Object> done = new LinkedHashMap<>();
+    done.put(NAME, "WORKFLOW");
+    done.put("executionArn", started.executionArn());
+    done.put("repeated", started.repeated());
+    return Intake.settled(done);
+  }
+
+  private ChangeRecord resolved(ChangeRecord change) {
+    // A delete projects the identity and version only (a tombstone): its large values need not be read.
+    if (images == null || change.deleted() || !CommandImages.hasPointers(change.image())) {
+      return change;
+    }
+    return new ChangeRecord(
+        change.table(), change.pk(), change.code(), change.id(), change.version(), change.deleted(), images.resolve(change.image()));
+  }
+}

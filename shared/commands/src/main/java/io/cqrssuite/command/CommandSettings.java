@@ -1,0 +1,70 @@
+package io.cqrssuite.command;
+
+import io.cqrssuite.config.SettingsReader;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command service's settings, read once from the environment:
+ *
+ * <ul>
+ *   <li>{@code SUITE_COMMAND_TABLE}: the command table (ends in {@code -command}); unset, the service is not
+ *       configured and {@link #fromEnvironment} returns empty;
+ *   <li>{@code SUITE_COMMAND_DATA_TABLE}, {@code SUITE_COMMAND_HISTORY_TABLE}: default to the command table's name with
+ *       {@code -data} / {@code -history} for {@code -command};
+ *   <li>{@code SUITE_COMMAND_BUCKET}: the S3 bucket for attributes too large to keep in the item; unset, nothing is
+ *       offloaded and an item over DynamoDB's limit is refused;
+ *   <li>{@code SUITE_COMMAND_OFFLOAD_BYTES} (default 65536): an attribute larger than this (name and value, as
+ *       DynamoDB counts them) goes to the bucket; between 1024 and 409600;
+ *   <li>{@code SUITE_COMMAND_TTL_DAYS} (default 0: never): command items get {@code ttl} = write time + this, so
+ *       DynamoDB removes old commands; the history table keeps previous states for good.
+ * </ul>
+ *
+ * @param bucket {@code null} when large attributes are not offloaded
+ * @param commandTtl {@link Duration#ZERO} when command items do not expire
+ */
+public record CommandSettings(CommandTables tables, String bucket, int offloadThresholdBytes, Duration commandTtl) {
+  public static final String TABLE = "SUITE_COMMAND_TABLE";
+  public static final String DATA_TABLE = "SUITE_COMMAND_DATA_TABLE";
+  public static final String HISTORY_TABLE = "SUITE_COMMAND_HISTORY_TABLE";
+  public static final String BUCKET = "SUITE_COMMAND_BUCKET";
+  public static final String OFFLOAD_BYTES = "SUITE_COMMAND_OFFLOAD_BYTES";
+  public static final String TTL_DAYS = "SUITE_COMMAND_TTL_DAYS";
+  public static final int DEFAULT_OFFLOAD_BYTES = 65_536;
+  /** DynamoDB's item size limit, 400 KB. */
+  public static final int MAX_ITEM_BYTES = 409_600;
+
+  public CommandSettings {
+    if (tables == null) {
+      throw new IllegalArgumentException("the command tables must be given");
+    }
+    if (bucket != null && bucket.isBlank()) {
+      bucket = null;
+    }
+    if (offloadThresholdBytes < 1024 || offloadThresholdBytes > MAX_ITEM_BYTES) {
+      throw new IllegalArgumentException(OFFLOAD_BYTES + " must be between 1024 and " + MAX_ITEM_BYTES + ", found " + offloadThresholdBytes);
+    }
+    if (commandTtl == null || commandTtl.isNegative()) {
+      throw new IllegalArgumentException(TTL_DAYS + " must be 0 or positive, found " + commandTtl);
+    }
+  }
+
+  public static Optional<CommandSettings> fromEnvironment(Map<String, String> env) {
+    SettingsReader settings = new SettingsReader(env);
+    Optional<String> command = settings.text(TABLE);
+    if (command.isEmpty()) {
+      return Optional.empty();
+    }
+    CommandTables derived = CommandTables.fromCommandTable(command.get());
+    CommandTables tables =
+        new CommandTables(
+            command.get(), settings.text(DATA_TABLE, derived.data()), settings.text(HISTORY_TABLE, derived.history()));
+    return Optional.of(
+        new CommandSettings(
+            tables,
+            settings.text(BUCKET).orElse(null),
+            settings.nonNegativeInt(OFFLOAD_BYTES, DEFAULT_OFFLOAD_BYTES),
+            Duration.ofDays(settings.nonNegativeLong(TTL_DAYS, 0))));
+  }
+}

@@ -1,0 +1,9 @@
+package io.cqrssuite.alarm;
+
+/** How bad an alarm is (semantics §5), least to most severe. */
+public enum Severity {
+  INFO,
+  WARNING,
+  ERROR,
+  CRITICAL
+}

@@ -1,0 +1,52 @@
+package io.cqrssuite.retry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+/**
+ * When the current invocation must have answered: Lambda's remaining time at the start of the invocation, less a
+ * margin kept for what comes after the handlers (dead-letter writes, task callbacks, the response). Retries stop
+ * when the next attempt could not finish before it.
+ *
+ * <p>One per container: Lambda runs one invocation at a time in a container, and the entrypoint sets the deadline
+ * when an invocation begins. Outside Lambda (tests, local tools that never begin one) there is no deadline.
+ */
+@Singleton
+public final class InvocationDeadline {
+  private final Clock clock;
+  private final Duration margin;
+  private volatile Instant deadline;
+
+  @Inject
+  public InvocationDeadline(RetrySettings settings) {
+    this(Clock.systemUTC(), settings.deadlineMargin());
+  }
+
+  public InvocationDeadline(Clock clock, Duration margin) {
+    this.clock = clock;
+    this.margin = margin;
+  }
+
+  /** Starts an invocation that has {@code remainingMillis} left (Lambda's {@code Context.getRemainingTimeInMillis()}). */
+  public void begin(long remainingMillis) {
+    deadline = clock.instant().plusMillis(remainingMillis).minus(margin);
+  }
+
+  /** Time left before the deadline (zero when past it); effectively unbounded when no invocation has begun. */
+  public Duration remaining() {
+    Instant at = deadline;
+    if (at == null) {
+      return Duration.ofDays(1);
+    }
+    Duration left = Duration.between(clock.instant(), at);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  /** Whether waiting {@code pause} and then running for about {@code work} still ends before the deadline. */
+  public boolean allows(Duration pause, Duration work) {
+    return remaining().compareTo(pause.plus(work)) > 0;
+  }
+}

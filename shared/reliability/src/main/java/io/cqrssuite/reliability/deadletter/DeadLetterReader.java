@@ -1,0 +1,234 @@
+package io.cqrssuite.reliability.deadletter;
+
+import io.cqrssuite.deadletter.DeadLetterEnvelope;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Reads the suite's dead-letter queue without consuming it: {@link #list} peeks at envelopes and {@link #export}
+ * writes them to an NDJSON file with a {@code __meta__} header and a SHA-256. A peek receives messages with a short
+ * visibility timeout (so one pass sees each message once) and then makes every received message visible again
+ * ({@code ChangeMessageVisibility 0}); a peek that dies half-way leaves them invisible for at most that timeout.
+ * Envelopes offloaded to S3 ({@link DeadLetterEnvelope#toPointerJson}) are resolved when an S3 client is given, else
+ * shown in their pointer form.
+ */
+public final class DeadLetterReader {
+  /** SQS returns at most 10 messages per ReceiveMessage. */
+  static final int MAX_PER_RECEIVE = 10;
+  /** How long a peeked message stays hidden if the peek never makes it visible again. */
+  static final int PEEK_VISIBILITY_SECONDS = 30;
+
+  private final SqsClient sqs;
+  private final S3Client s3;
+  private final String queueUrl;
+  private final ObjectMapper mapper;
+  private final Clock clock;
+
+  /** {@code s3} may be {@code null}: offloaded envelopes are then shown as pointers. */
+  public DeadLetterReader(SqsClient sqs, S3Client s3, String queueUrl, ObjectMapper mapper, Clock clock) {
+    this.sqs = sqs;
+    this.s3 = s3;
+    this.queueUrl = queueUrl;
+    this.mapper = mapper;
+    this.clock = clock;
+  }
+
+  /** One message of the queue. {@code envelope} is the full envelope, or the pointer when it could not be resolved. */
+  public record Entry(String messageId, String receiptHandle, ObjectNode envelope, boolean pointer, String problem) {}
+
+  /** Up to {@code max} envelopes, oldest first as far as SQS orders them; the queue keeps them all. */
+  public List<Entry> list(int max) {
+    List<Message> messages = receive(sqs, queueUrl, max, PEEK_VISIBILITY_SECONDS);
+    try {
+      List<Entry> entries = new ArrayList<>(messages.size());
+      for (Message message : messages) {
+        entries.add(parse(message));
+      }
+      return entries;
+    } finally {
+      release(sqs, queueUrl, messages);
+    }
+  }
+
+  /** What {@link #export} wrote. */
+  public record Export(Path file, Path checksumFile, int count, Instant from, Instant to, String sha256, String fileSha256) {}
+
+  /**
+   * Writes up to {@code max} envelopes to {@code file} as NDJSON: first {@code {"__meta__": {...}}} (source, count,
+   * earliest and latest {@code lastFailureAt}, the SHA-256 of every byte after the first line, exportedAt), then one
+   * envelope per line; and {@code <file>.sha256} in {@code sha256sum} format for the whole file. Nothing is consumed.
+   */
+  public Export export(Path file, int max) throws IOException {
+    List<Entry> entries = list(max);
+    StringBuilder body = new StringBuilder();
+    Instant from = null;
+    Instant to = null;
+    for (Entry entry : entries) {
+      body.append(mapper.writeValueAsString(entry.envelope())).append('\n');
+      Instant last = instant(entry.envelope().path("lastFailureAt"));
+      if (last != null) {
+        from = from == null || last.isBefore(from) ? last : from;
+        to = to == null || last.isAfter(to) ? last : to;
+      }
+    }
+    byte[] bodyBytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    String bodySha = sha256(bodyBytes);
+    ObjectNode meta = mapper.createObjectNode();
+    ObjectNode fields = meta.putObject("__meta__");
+    fields.put("source", queueUrl);
+    fields.put("count", entries.size());
+    fields.put("from", from == null ? null : from.toString());
+    fields.put("to", to == null ? null : to.toString());
+    fields.put("sha256", bodySha);
+    fields.put("exportedAt", clock.instant().toString());
+    byte[] header = (mapper.writeValueAsString(meta) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] whole = new byte[header.length + bodyBytes.length];
+    System.arraycopy(header, 0, whole, 0, header.length);
+    System.arraycopy(bodyBytes, 0, whole, header.length, bodyBytes.length);
+    String wholeSha = sha256(whole);
+    Path absolute = file.toAbsolutePath();
+    if (absolute.getParent() != null) {
+      Files.createDirectories(absolute.getParent());
+    }
+    Path checksum = absolute.resolveSibling(absolute.getFileName() + ".sha256");
+    writeAtomically(absolute, whole);
+    writeAtomically(checksum, (wholeSha + "  " + absolute.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
+    return new Export(absolute, checksum, entries.size(), from, to, bodySha, wholeSha);
+  }
+
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(temp)) {
+      out.write(bytes);
+    }
+    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  Entry parse(Message message) {
+    ObjectNode envelope;
+    try {
+      JsonNode body = mapper.readTree(message.body());
+      if (!(body instanceof ObjectNode object)) {
+        return unreadable(message, "message body is not a JSON object");
+      }
+      envelope = object;
+    } catch (JsonProcessingException e) {
+      return unreadable(message, "message body is not JSON: " + e.getOriginalMessage());
+    }
+    JsonNode location = envelope.get("envelopeLocation");
+    if (location == null || !location.isObject()) {
+      return new Entry(message.messageId(), message.receiptHandle(), envelope, false, null);
+    }
+    if (s3 == null) {
+      return new Entry(message.messageId(), message.receiptHandle(), envelope, true, "envelope stored in S3 and no S3 client to read it");
+    }
+    String bucket = location.path("bucket").asText();
+    String key = location.path("key").asText();
+    try {
+      byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+      JsonNode full = mapper.readTree(bytes);
+      if (full instanceof ObjectNode object) {
+        return new Entry(message.messageId(), message.receiptHandle(), object, false, null);
+      }
+      return new Entry(message.messageId(), message.receiptHandle(), envelope, true, "s3://" + bucket + "/" + key + " is not a JSON object");
+    } catch (SdkException | IOException e) {
+      return new Entry(message.messageId(), message.receiptHandle(), envelope, true, "s3://" + bucket + "/" + key + " unreadable: " + e.getMessage());
+    }
+  }
+
+  private Entry unreadable(Message message, String problem) {
+    ObjectNode raw = mapper.createObjectNode();
+    raw.put("unreadableBody", message.body());
+    return new Entry(message.messageId(), message.receiptHandle(), raw, false, problem);
+  }
+
+  /** Receives up to {@code max} distinct messages, hiding each for {@code visibilitySeconds}, until the queue has none. */
+  static List<Message> receive(SqsClient sqs, String queueUrl, int max, int visibilitySeconds) {
+    List<Message> found = new ArrayList<>();
+    Map<String, Boolean> seen = new LinkedHashMap<>();
+    while (found.size() < max) {
+      int want = Math.min(MAX_PER_RECEIVE, max - found.size());
+      // The first call long-polls for a second, so SQS asks all its servers and an almost empty queue is not
+      // reported empty; later calls only collect what is readily there.
+      int wait = found.isEmpty() ? 1 : 0;
+      List<Message> messages =
+          sqs.receiveMessage(
+                  b -> b.queueUrl(queueUrl)
+                      .maxNumberOfMessages(want)
+                      .visibilityTimeout(visibilitySeconds)
+                      .waitTimeSeconds(wait))
+              .messages();
+      int fresh = 0;
+      for (Message message : messages) {
+        if (seen.put(message.messageId(), Boolean.TRUE) == null) {
+          found.add(message);
+          fresh++;
+        }
+      }
+      if (fresh == 0) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  /** Makes the messages visible again at once. Best effort: otherwise they reappear when their timeout expires. */
+  static void release(SqsClient sqs, String queueUrl, List<Message> messages) {
+    for (int from = 0; from < messages.size(); from += MAX_PER_RECEIVE) {
+      List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+      List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + MAX_PER_RECEIVE));
+      for (int i = 0; i < chunk.size(); i++) {
+        Message message = chunk.get(i);
+        entries.add(
+            ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(message.receiptHandle()).visibilityTimeout(0).build());
+      }
+      try {
+        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+      } catch (SdkException e) {
+        // They become visible when their visibility timeout expires.
+      }
+    }
+  }
+
+  private static Instant instant(JsonNode value) {
+    if (!value.isTextual()) {
+      return null;
+    }
+    try {
+      return Instant.parse(value.textValue());
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.cqrssuite.reliability.deadletter;
+
+import io.cqrssuite.deadletter.DeadLetterEnvelope;
+import io.cqrssuite.deadletter.DeadLetterSink;
+import io.cqrssuite.testing.aws.S3MockServer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.adobe.testing.s3mock.S3MockApplication;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.aws.AwsClients;
+import io.cqrssuite.aws.AwsSettings;
+import io.cqrssuite.factory.EventJson;
+import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.fixtures.SampleEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Envelopes too large for an SQS message (a stream record can hold two 400 KB images): stored whole in S3, a pointer
+ * on the queue. Real wire protocols: ElasticMQ and S3Mock in this JVM.
+ */
+class SqsDeadLettersOffloadTest {
+  private static final String BUCKET = "suite-dead-letters";
+  private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
+  private static final Map<String, String> savedProperties = new LinkedHashMap<>();
+  private static SQSRestServer sqsServer;
+  private static S3MockApplication s3Server;
+  private static Path s3Root;
+  private static SqsClient sqs;
+  private static S3Client s3;
+  private static int queues;
+
+  private final ObjectMapper mapper = EventJson.newMapper();
+  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  private final StructuredLog log =
+      new StructuredLog("offload-test", new PrintStream(logBytes, true, StandardCharsets.UTF_8), StructuredLog.Level.DEBUG);
+  private String queueUrl;
+
+  @BeforeAll
+  static void start() throws Exception {
+    for (String name : PROPERTIES) {
+      savedProperties.put(name, System.getProperty(name));
+    }
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    // The shared module logs through SLF4J 1.7 while S3Mock's Spring Boot expects Logback: keep Boot's logging out.
+    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    sqsServer = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
+    int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
+    s3Root = Files.createTempDirectory("s3mock");
+    s3Server = S3MockServer.start(BUCKET, s3Root);
+    AwsClients clients =
+        clients(Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort, "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort()));
+    sqs = clients.configure(SqsClient.builder(), "SQS").build();
+    s3 = clients.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
+  }
+
+  private static AwsClients clients(Map<String, String> endpoints) {
+    Map<String, String> env = new LinkedHashMap<>(endpoints);
+    env.put("AWS_REGION", "us-east-1");
+    env.put("SUITE_AWS_MAX_ATTEMPTS", "1");
+    env.put("SUITE_AWS_CALL_TIMEOUT_MS", "5000");
+    return new AwsClients(AwsSettings.fromEnvironment(env));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sqs != null) {
+      sqs.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (s3Server != null) {
+      s3Server.stop();
+    }
+    if (sqsServer != null) {
+      sqsServer.stopAndWait();
+    }
+    savedProperties.forEach(
+        (name, value) -> {
+          if (value == null) {
+            System.clearProperty(name);
+          } else {
+            System.setProperty(name, value);
+          }
+        });
+  }
+
+  @BeforeEach
+  void freshQueue() {
+    queueUrl = sqs.createQueue(b -> b.queueName("offload-" + (++queues))).queueUrl();
+  }
+
+  private List<JsonNode> received(int expected) throws Exception {
+    List<JsonNode> found = new ArrayList<>();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+      if (messages.isEmpty() && found.size() >= expected) {
+        break;
+      }
+      for (Message message : messages) {
+        found.add(mapper.readTree(message.body()));
+        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+      }
+    }
+    return found;
+  }
+
+  /** A stream record whose new image carries {@code size} characters: a real record grown past the queue limit. */
+  private static JsonNode largeStreamRecord(int size) {
+    ObjectNode record = (ObjectNode) SampleEvents.tree("dynamodb/product-command-changes.json").get("Records").get(0).deepCopy();
+    ((ObjectNode) record.with("dynamodb").with("NewImage")).putObject("description").put("S", "d".repeat(size));
+    return record;
+  }
+
+  private static DeadLetterEnvelope envelope(JsonNode record, String itemIdentifier) {
+    Instant at = Instant.parse("2026-11-25T12:00:00Z");
+    return new DeadLetterEnvelope(
+        DeadLetterEnvelope.VERSION, "DYNAMODB_STREAM", "ce19ca28b61a0097529e0b42c60e523c", itemIdentifier, record,
+        DeadLetterEnvelope.JSON, "sync", "io.cqrssuite.failure.PermanentException", "product without a version",
+        "PERMANENT", 1, at, at, null);
+  }
+
+  @Test
+  void envelopeTooLargeForTheQueueIsStoredInS3WithAPointerOnTheQueue() throws Exception {
+    JsonNode record = largeStreamRecord(700 * 1024);
+    DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, s3, BUCKET, mapper, log);
+
+    List<DeadLetterSink.Write> writes =
+        deadLetters.write(List.of(envelope(record, "4421584500000000017458535079"), envelope(SampleEvents.tree("eventbridge/custom.json"), "small")));
+
+    assertThat(writes).allMatch(DeadLetterSink.Write::stored);
+    List<JsonNode> messages = received(2);
+    assertThat(messages).hasSize(2);
+    JsonNode pointer = messages.stream().filter(m -> m.has("envelopeLocation")).findFirst().orElseThrow();
+    assertThat(pointer.has("record")).isFalse();
+    assertThat(pointer.get("itemIdentifier").textValue()).isEqualTo("4421584500000000017458535079");
+    assertThat(pointer.get("errorMessage").textValue()).isEqualTo("product without a version");
+    JsonNode location = pointer.get("envelopeLocation");
+    assertThat(location.get("bucket").textValue()).isEqualTo(BUCKET);
+    byte[] stored = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(location.get("key").textValue())).asByteArray();
+    assertThat(location.get("bytes").longValue()).isEqualTo(stored.length);
+    JsonNode full = mapper.readTree(stored);
+    assertThat(full.get("record")).isEqualTo(record);
+    assertThat(full.get("handler").textValue()).isEqualTo("sync");
+    JsonNode small = messages.stream().filter(m -> !m.has("envelopeLocation")).findFirst().orElseThrow();
+    assertThat(small.get("record")).isEqualTo(SampleEvents.tree("eventbridge/custom.json"));
+  }
+
+  @Test
+  void largeEnvelopeIsNotStoredWhenS3IsUnreachable() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    S3Client nowhere =
+        clients(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closedPort)).configure(S3Client.builder(), "S3").forcePathStyle(true).build();
+    DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, nowhere, BUCKET, mapper, log);
+
+    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(largeStreamRecord(300 * 1024), "x")));
+
+    assertThat(writes).noneMatch(DeadLetterSink.Write::stored);
+    assertThat(received(0)).isEmpty();
+    assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("could not be stored in S3; the record stays failed");
+  }
+
+  @Test
+  void largeEnvelopeWithoutABucketIsNotStoredAndNotCut() throws Exception {
+    DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, mapper, log);
+
+    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(largeStreamRecord(300 * 1024), "x")));
+
+    assertThat(writes).noneMatch(DeadLetterSink.Write::stored);
+    assertThat(writes.get(0).failure()).hasMessageContaining("SUITE_DEAD_LETTER_BUCKET");
+    assertThat(received(0)).isEmpty();
+  }
+
+  @Test
+  void bucketIsReadWithTheQueue() {
+    DeadLetterSettings settings =
+        DeadLetterSettings.fromEnvironment(Map.of("SUITE_DEAD_LETTER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/dl", "SUITE_DEAD_LETTER_BUCKET", " dl-bucket "));
+    assertThat(settings.bucket()).isEqualTo("dl-bucket");
+    assertThat(DeadLetterSettings.fromEnvironment(Map.of("SUITE_DEAD_LETTER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/dl")).bucket()).isNull();
+  }
+}

@@ -1,9 +1,0 @@
-package io.cqrssuite.reliability.alarm;
-
-/** How bad an alarm is (semantics §5), least to most severe. */
-public enum Severity {
-  INFO,
-  WARNING,
-  ERROR,
-  CRITICAL
-}
