@@ -11,12 +11,11 @@ import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.config.Environment;
-import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.workflow.WorkflowStarts;
-import io.cqrssuite.retry.TransientRetry;
 import io.cqrssuite.sync.ChangeIntake;
 import io.cqrssuite.sync.DataSyncDispatcher;
+import io.cqrssuite.sync.SyncModule;
 import io.cqrssuite.sync.DataSyncHandler;
 import java.time.Clock;
 import java.util.Map;
@@ -37,7 +36,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Clients are built lazily: the DynamoDB client when the command side is first used, the S3 client only when a
  * bucket is configured and a pointer is first read or written.
  */
-@Module(includes = {AwsModule.class, WorkflowModule.class})
+@Module(includes = {AwsModule.class, WorkflowModule.class, SyncModule.class})
 public interface CommandModule {
   /** The command side's parts, built together from one configuration. */
   record CommandSide(CommandSettings settings, CommandService service, CommandSync sync, CommandIntake intake) {}
@@ -94,17 +93,13 @@ public interface CommandModule {
     return side.filter(s -> s.settings().bucket() != null).map(s -> s.service().images());
   }
 
+  /**
+   * The intake of the {@link DataSyncDispatcher}: every stream record through the data and history tables before
+   * the read models; records are only normalised while the command side is off.
+   */
   @Provides
   static ChangeIntake changeIntake(Optional<CommandSide> side) {
     return side.<ChangeIntake>map(CommandSide::intake).orElse(ChangeIntake.NORMALISED);
-  }
-
-  /** The read-model dispatcher, each stream record first through the command side's intake. */
-  @Provides
-  @Singleton
-  static DataSyncDispatcher dataSyncDispatcher(
-      Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry, CorrelationContext correlation, ChangeIntake intake) {
-    return new DataSyncDispatcher(handlers, log, retry, correlation, intake);
   }
 
   @Provides

@@ -149,17 +149,12 @@ class CommandStreamSyncTest {
   private EventEntrypoint entrypoint(CommandSyncSettings mode, WorkflowStarts starts) {
     DynamoDbClient failing = failingDataPuts(dynamoDb);
     CommandIntake intake = new CommandIntake(tables, new CommandSync(failing, tables), new CommandImages(s3, mapper), mode, starts, mapper);
-    DataSyncDispatcher dispatcher = new DataSyncDispatcher(Set.of(readModel), log, TransientRetry.none(), new CorrelationContext(), intake);
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(readModel)).log(log).retry(TransientRetry.none()).correlation(new CorrelationContext()).intake(intake).build();
     closing.add(dispatcher);
     Set<EventHandler<?>> handlers = Set.of(new CommandSyncTaskHandler(service, intake, dispatcher, tables));
-    return new EventEntrypoint(
-        mapper,
-        new EventDecoder(mapper, new CommandTaskRouting(new DefaultEventFactory())),
-        new BatchProcessor(new EventBus(handlers, UnhandledEvents.FAIL), Set.of(dispatcher)),
-        () -> {
+    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new CommandTaskRouting(new DefaultEventFactory())), BatchProcessor.builder(new EventBus(handlers, UnhandledEvents.FAIL)).batchHandlers(Set.of(dispatcher)).build()).taskCallbacks(() -> {
           throw new AssertionError("no task token in these tests");
-        },
-        log);
+        }).log(log).build();
   }
 
   private EventEntrypoint direct() {

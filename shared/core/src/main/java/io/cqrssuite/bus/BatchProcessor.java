@@ -35,19 +35,42 @@ public final class BatchProcessor {
   private final List<BatchEventHandler<?>> batchHandlers;
   private final CorrelationContext correlation;
 
-  public BatchProcessor(EventBus bus) {
-    this(bus, Set.of());
-  }
-
-  public BatchProcessor(EventBus bus, Set<BatchEventHandler<?>> batchHandlers) {
-    this(bus, batchHandlers, new CorrelationContext());
-  }
-
   @Inject
   public BatchProcessor(EventBus bus, Set<BatchEventHandler<?>> batchHandlers, CorrelationContext correlation) {
     this.bus = bus;
     this.batchHandlers = List.copyOf(batchHandlers);
     this.correlation = correlation;
+  }
+
+  /** A processor built by hand, for tests and tools: no batch handlers and a correlation context of its own. */
+  public static Builder builder(EventBus bus) {
+    return new Builder(bus);
+  }
+
+  /** Builds a {@link BatchProcessor} without Dagger. */
+  public static final class Builder {
+    private final EventBus bus;
+    private Set<BatchEventHandler<?>> batchHandlers = Set.of();
+    private CorrelationContext correlation = new CorrelationContext();
+
+    private Builder(EventBus bus) {
+      this.bus = bus;
+    }
+
+    /** Run before the per-event handlers, each with all of its events of the batch. */
+    public Builder batchHandlers(Set<? extends BatchEventHandler<?>> batchHandlers) {
+      this.batchHandlers = Set.copyOf(batchHandlers);
+      return this;
+    }
+
+    public Builder correlation(CorrelationContext correlation) {
+      this.correlation = correlation;
+      return this;
+    }
+
+    public BatchProcessor build() {
+      return new BatchProcessor(bus, batchHandlers, correlation);
+    }
   }
 
   public BatchResult process(InboundBatch batch) {

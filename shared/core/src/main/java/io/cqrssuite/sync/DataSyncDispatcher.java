@@ -11,9 +11,13 @@ import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.retry.TransientRetry;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,28 +54,25 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
   private final CorrelationContext correlation;
   private final ChangeIntake intake;
 
-  /** Without a log (conflict decisions are not recorded) and without in-invocation retries. */
-  public DataSyncDispatcher(Set<DataSyncHandler> handlers) {
-    this(handlers, null, TransientRetry.none());
-  }
-
   /**
    * The changes a target failed transiently are synced again, and only those, while {@code retry} allows (attempts
-   * left, time left in the invocation).
+   * left, time left in the invocation). The target threads run inside the scope of {@code correlation} current at
+   * the caller. Each record is first taken by {@code intake} when one is bound (the command side binds one), else
+   * normalised ({@link ChangeIntake#NORMALISED}).
+   *
+   * @param log {@code null} when conflict decisions are not recorded
    */
-  public DataSyncDispatcher(Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry) {
-    this(handlers, log, retry, new CorrelationContext());
-  }
-
-  /** As above, with the target threads inside the scope of {@code correlation} current at the caller. */
   @Inject
   public DataSyncDispatcher(
-      Set<DataSyncHandler> handlers, StructuredLog log, TransientRetry retry, CorrelationContext correlation) {
-    this(handlers, log, retry, correlation, ChangeIntake.NORMALISED);
+      Set<DataSyncHandler> handlers,
+      StructuredLog log,
+      TransientRetry retry,
+      CorrelationContext correlation,
+      Optional<ChangeIntake> intake) {
+    this(handlers, log, retry, correlation, intake.orElse(ChangeIntake.NORMALISED));
   }
 
-  /** As above, each record first taken by {@code intake}. */
-  public DataSyncDispatcher(
+  private DataSyncDispatcher(
       Set<DataSyncHandler> handlers,
       StructuredLog log,
       TransientRetry retry,
@@ -93,6 +94,52 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
                   thread.setDaemon(true);
                   return thread;
                 });
+  }
+
+  /**
+   * A dispatcher built by hand, for tests and tools: without a log (conflict decisions are not recorded), without
+   * in-invocation retries, with a correlation context of its own and the normalising intake, unless set.
+   */
+  public static Builder builder(Collection<? extends DataSyncHandler> handlers) {
+    return new Builder(handlers);
+  }
+
+  /** Builds a {@link DataSyncDispatcher} without Dagger. */
+  public static final class Builder {
+    private final Set<DataSyncHandler> handlers;
+    private StructuredLog log;
+    private TransientRetry retry = TransientRetry.none();
+    private CorrelationContext correlation = new CorrelationContext();
+    private ChangeIntake intake = ChangeIntake.NORMALISED;
+
+    private Builder(Collection<? extends DataSyncHandler> handlers) {
+      // Insertion order is the targets' order in logs and results.
+      this.handlers = new LinkedHashSet<>(handlers);
+    }
+
+    public Builder log(StructuredLog log) {
+      this.log = log;
+      return this;
+    }
+
+    public Builder retry(TransientRetry retry) {
+      this.retry = Objects.requireNonNull(retry);
+      return this;
+    }
+
+    public Builder correlation(CorrelationContext correlation) {
+      this.correlation = Objects.requireNonNull(correlation);
+      return this;
+    }
+
+    public Builder intake(ChangeIntake intake) {
+      this.intake = Objects.requireNonNull(intake);
+      return this;
+    }
+
+    public DataSyncDispatcher build() {
+      return new DataSyncDispatcher(handlers, log, retry, correlation, intake);
+    }
   }
 
   @Override

@@ -45,7 +45,7 @@ class BatchProcessorTest {
 
   private static BatchProcessor processor(UnhandledEvents unhandled, EventHandler<?>... handlers) {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
-    return new BatchProcessor(new EventBus(set, unhandled));
+    return BatchProcessor.builder(new EventBus(set, unhandled)).build();
   }
 
   private static BatchProcessor processor(EventHandler<?>... handlers) {

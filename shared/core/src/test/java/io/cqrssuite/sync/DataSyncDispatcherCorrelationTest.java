@@ -41,7 +41,7 @@ class DataSyncDispatcherCorrelationTest {
   private final ScopeTarget rds = new ScopeTarget("rds");
   private final ScopeTarget search = new ScopeTarget("opensearch");
   private final DataSyncDispatcher dispatcher =
-      new DataSyncDispatcher(new LinkedHashSet<>(List.of(rds, search)), log, TransientRetry.none(), correlation);
+      DataSyncDispatcher.builder(new LinkedHashSet<>(List.of(rds, search))).log(log).retry(TransientRetry.none()).correlation(correlation).build();
 
   @AfterEach
   void close() {

@@ -84,7 +84,7 @@ class DataSyncDispatcherTest {
   }
 
   private DataSyncDispatcher dispatcher(DataSyncHandler... targets) {
-    DataSyncDispatcher dispatcher = new DataSyncDispatcher(new LinkedHashSet<>(List.of(targets)));
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(new LinkedHashSet<>(List.of(targets))).build();
     dispatchers.add(dispatcher);
     return dispatcher;
   }
@@ -130,7 +130,7 @@ class DataSyncDispatcherTest {
     java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
     io.cqrssuite.logging.StructuredLog log =
         new io.cqrssuite.logging.StructuredLog("test", new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8), io.cqrssuite.logging.StructuredLog.Level.INFO);
-    DataSyncDispatcher dispatcher = new DataSyncDispatcher(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9))), log, io.cqrssuite.retry.TransientRetry.none());
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9)))).log(log).retry(io.cqrssuite.retry.TransientRetry.none()).build();
     dispatchers.add(dispatcher);
 
     assertThat(dispatcher.handleBatch(List.of(upsert("P-1", 4))).get(0)).isInstanceOf(HandlerOutcome.Succeeded.class);
@@ -151,8 +151,7 @@ class DataSyncDispatcherTest {
     io.cqrssuite.retry.RetrySettings fast =
         new io.cqrssuite.retry.RetrySettings(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ZERO);
     DataSyncDispatcher dispatcher =
-        new DataSyncDispatcher(Set.of(flaky), null,
-            new io.cqrssuite.retry.TransientRetry(fast, new io.cqrssuite.retry.InvocationDeadline(fast)));
+        DataSyncDispatcher.builder(Set.of(flaky)).retry(new io.cqrssuite.retry.TransientRetry(fast, new io.cqrssuite.retry.InvocationDeadline(fast))).build();
     dispatchers.add(dispatcher);
 
     List<HandlerOutcome> outcomes = dispatcher.handleBatch(List.of(upsert("P-1", 1), upsert("P-2", 1), upsert("P-3", 1)));
@@ -297,7 +296,7 @@ class DataSyncDispatcherTest {
   }
 
   private BatchProcessor processor(Set<EventHandler<?>> handlers, DataSyncHandler... targets) {
-    return new BatchProcessor(new EventBus(handlers, UnhandledEvents.FAIL), Set.of(dispatcher(targets)));
+    return BatchProcessor.builder(new EventBus(handlers, UnhandledEvents.FAIL)).batchHandlers(Set.of(dispatcher(targets))).build();
   }
 
   private static InboundBatch stream(DataChangeEvent... events) {

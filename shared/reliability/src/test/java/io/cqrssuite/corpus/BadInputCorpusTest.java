@@ -139,13 +139,7 @@ class BadInputCorpusTest {
       RecordingDeadLetters deadLetters = new RecordingDeadLetters();
       ObjectMapper mapper = EventJson.newMapper();
       EventEntrypoint entrypoint =
-          new EventEntrypoint(
-              mapper,
-              new EventDecoder(mapper, new DefaultEventFactory()),
-              new BatchProcessor(new EventBus(Set.of(new StrictHandler()), UnhandledEvents.FAIL)),
-              () -> callbacks,
-              QUIET,
-              deadLetters);
+          EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(Set.of(new StrictHandler()), UnhandledEvents.FAIL)).build()).taskCallbacks(() -> callbacks).log(QUIET).deadLetters(deadLetters).build();
       stepFunctions.reset();
 
       InvocationOutcome outcome = entrypoint.handle(new ByteArrayInputStream(c.content()));

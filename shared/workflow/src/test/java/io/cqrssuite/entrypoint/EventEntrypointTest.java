@@ -127,15 +127,10 @@ class EventEntrypointTest {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
     EventDecoder decoder = new EventDecoder(mapper, new DefaultEventFactory());
     StepFunctionsTaskCallbacks taskCallbacks = new StepFunctionsTaskCallbacks(client, log);
-    return new EventEntrypoint(
-        mapper,
-        decoder,
-        new BatchProcessor(new EventBus(set, UnhandledEvents.FAIL)),
-        () -> {
+    return EventEntrypoint.builder(mapper, decoder, BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
           callbacksRequested.incrementAndGet();
           return taskCallbacks;
-        },
-        log);
+        }).log(log).build();
   }
 
   private InvocationOutcome invoke(String sample, EventHandler<?>... handlers) {

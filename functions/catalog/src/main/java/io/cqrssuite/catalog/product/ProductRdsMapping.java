@@ -1,6 +1,6 @@
 package io.cqrssuite.catalog.product;
 
-import io.cqrssuite.sync.rds.ChangeSelector;
+import io.cqrssuite.sync.ChangeSelector;
 import io.cqrssuite.sync.rds.RdsColumn;
 import io.cqrssuite.sync.rds.RdsColumnType;
 import io.cqrssuite.sync.rds.RdsTableMapping;

@@ -102,17 +102,9 @@ class EventEntrypointAlarmTest {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
     AlarmPublisher alarms =
         new AlarmPublisher(snsClient, TOPIC, null, Duration.ofMinutes(5), "catalog", mapper, log, Clock.fixed(NOW, ZoneOffset.UTC));
-    return new EventEntrypoint(
-        mapper,
-        new EventDecoder(mapper, new DefaultEventFactory()),
-        new BatchProcessor(new EventBus(set, UnhandledEvents.FAIL)),
-        () -> {
+    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
           throw new AssertionError("no task callbacks in these tests");
-        },
-        log,
-        deadLetters,
-        Clock.fixed(NOW, ZoneOffset.UTC),
-        alarms);
+        }).log(log).deadLetters(deadLetters).clock(Clock.fixed(NOW, ZoneOffset.UTC)).alarms(alarms).build();
   }
 
   private static TestHandler<SqsMessageEvent> poisonFor(String... messageIds) {

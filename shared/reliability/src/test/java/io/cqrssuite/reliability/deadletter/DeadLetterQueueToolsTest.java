@@ -107,16 +107,9 @@ class DeadLetterQueueToolsTest {
 
   private EventEntrypoint entrypoint(DeadLetterSink deadLetters, Instant now, EventHandler<?>... handlers) {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
-    return new EventEntrypoint(
-        mapper,
-        new EventDecoder(mapper, new DefaultEventFactory()),
-        new BatchProcessor(new EventBus(set, UnhandledEvents.FAIL)),
-        () -> {
+    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
           throw new AssertionError("no task callbacks");
-        },
-        log,
-        deadLetters,
-        Clock.fixed(now, ZoneOffset.UTC));
+        }).log(log).deadLetters(deadLetters).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
   }
 
   private DeadLetterSink deadLetters() {

@@ -151,16 +151,9 @@ class EventEntrypointDeadLetterTest {
 
   private EventEntrypoint entrypoint(DeadLetterSink deadLetters, EventHandler<?>... handlers) {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
-    return new EventEntrypoint(
-        mapper,
-        new EventDecoder(mapper, new DefaultEventFactory()),
-        new BatchProcessor(new EventBus(set, UnhandledEvents.FAIL)),
-        () -> {
+    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
           throw new AssertionError("no task callbacks in these tests");
-        },
-        log,
-        deadLetters,
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        }).log(log).deadLetters(deadLetters).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
   }
 
   private InvocationOutcome invoke(String sample, EventHandler<?>... handlers) {

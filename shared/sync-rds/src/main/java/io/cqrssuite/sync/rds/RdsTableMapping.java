@@ -1,5 +1,6 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.sync.ChangeSelector;
 import io.cqrssuite.event.ChangeRecord;
 import java.util.HashSet;
 import java.util.List;

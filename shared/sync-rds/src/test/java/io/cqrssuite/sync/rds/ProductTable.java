@@ -1,5 +1,6 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.sync.ChangeSelector;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.sync.ChangeSelector;
 import static io.cqrssuite.sync.rds.RdsFixture.idOf;
 import static io.cqrssuite.sync.rds.RdsFixture.newCode;
 import static io.cqrssuite.sync.rds.RdsFixture.product;

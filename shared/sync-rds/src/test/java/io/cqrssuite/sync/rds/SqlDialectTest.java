@@ -1,5 +1,6 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.sync.ChangeSelector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

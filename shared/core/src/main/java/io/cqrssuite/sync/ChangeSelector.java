@@ -1,4 +1,4 @@
-package io.cqrssuite.sync.rds;
+package io.cqrssuite.sync;
 
 import io.cqrssuite.event.ChangeRecord;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Which changes a {@link RdsTableMapping} takes: a closed set of rules that can be printed in logs and checked in
+ * Which changes a read model takes (a table mapping, an index): a closed set of rules that can be printed in logs and checked in
  * tests, rather than an opaque predicate.
  */
 public sealed interface ChangeSelector {

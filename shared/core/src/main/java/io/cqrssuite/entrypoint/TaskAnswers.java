@@ -1,0 +1,128 @@
+package io.cqrssuite.entrypoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dagger.Lazy;
+import io.cqrssuite.bus.DispatchResult;
+import io.cqrssuite.bus.HandlerOutcome;
+import io.cqrssuite.bus.RecordResult;
+import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.task.TaskCallbacks;
+import io.cqrssuite.task.TaskErrors;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import javax.inject.Inject;
+
+/**
+ * Step 4 of {@link EventEntrypoint}: answers the Step Functions task token a record carries (contract §6): the
+ * handlers' result with {@code SendTaskSuccess}, a failure with {@code SendTaskFailure} named
+ * {@link TaskErrors#PERMANENT} or {@link TaskErrors#TRANSIENT}, so the state's {@code Retry} decides. The
+ * {@link TaskCallbacks} are resolved at the first token, so a function that never sees one never builds a client.
+ */
+final class TaskAnswers {
+  /** A task token with nothing to answer it: the record stays failed, so it is retried rather than lost. */
+  private static final Lazy<TaskCallbacks> NONE_BOUND =
+      () -> {
+        throw new IllegalStateException(
+            "a record carries a Step Functions task token, but no TaskCallbacks is bound: add cqrs-suite-workflow's"
+                + " WorkflowModule to the function's component");
+      };
+
+  private final ObjectMapper mapper;
+  private final Lazy<TaskCallbacks> callbacks;
+  private final StructuredLog log;
+
+  @Inject
+  TaskAnswers(ObjectMapper mapper, Optional<Lazy<TaskCallbacks>> callbacks, StructuredLog log) {
+    this(mapper, callbacks.orElse(NONE_BOUND), log);
+  }
+
+  TaskAnswers(ObjectMapper mapper, Lazy<TaskCallbacks> callbacks, StructuredLog log) {
+    this.mapper = mapper;
+    this.callbacks = callbacks;
+    this.log = log;
+  }
+
+  /**
+   * Reports a task's result with its token. Returns the failure that keeps the record failed: {@code null} once
+   * Step Functions has the answer, whatever it was, because from then on the workflow's Retry/Catch decides.
+   */
+  Throwable answer(RecordResult record) {
+    String token = record.record().taskToken();
+    try {
+      if (record.succeeded()) {
+        callbacks.get().succeed(token, mapper.writeValueAsString(output(record)));
+      } else {
+        String error = record.failureKind() == FailureKind.PERMANENT ? TaskErrors.PERMANENT : TaskErrors.TRANSIENT;
+        callbacks.get().fail(token, error, causeJson(record.failure()));
+      }
+      return null;
+    } catch (Exception e) {
+      log.warn(
+          "task callback failed; the record stays failed",
+          Map.of("errorType", e.getClass().getSimpleName(), "errorMessage", String.valueOf(e.getMessage())));
+      return e;
+    }
+  }
+
+  /** One handler's result as-is; several handlers' results keyed by handler name; none as {@code {}}. */
+  JsonNode output(RecordResult record) {
+    Map<String, Object> results = new LinkedHashMap<>();
+    for (DispatchResult dispatch : record.dispatches()) {
+      for (HandlerOutcome outcome : dispatch.outcomes()) {
+        if (outcome instanceof HandlerOutcome.Succeeded s && s.result() != null) {
+          results.put(s.handler(), s.result());
+        }
+      }
+    }
+    if (results.isEmpty()) {
+      return mapper.createObjectNode();
+    }
+    if (results.size() == 1) {
+      return mapper.valueToTree(results.values().iterator().next());
+    }
+    return mapper.valueToTree(results);
+  }
+
+  /**
+   * {@code {"errorType", "errorMessage"}} within SendTaskFailure's cause limit. The message is shortened before it is
+   * serialised (to the longest prefix that fits, escaping included): cutting the serialised text instead would leave
+   * a Catch with JSON that does not parse.
+   */
+  private String causeJson(Throwable failure) throws JsonProcessingException {
+    String type = failure.getClass().getName();
+    String message = String.valueOf(failure.getMessage());
+    String json = causeJson(type, message);
+    if (json.length() <= TaskErrors.MAX_CAUSE) {
+      return json;
+    }
+    int fits = 0;
+    int tooLong = message.length();
+    while (tooLong - fits > 1) {
+      int mid = (fits + tooLong) >>> 1;
+      if (causeJson(type, shortened(message, mid)).length() <= TaskErrors.MAX_CAUSE) {
+        fits = mid;
+      } else {
+        tooLong = mid;
+      }
+    }
+    return causeJson(type, shortened(message, fits));
+  }
+
+  private String causeJson(String type, String message) throws JsonProcessingException {
+    ObjectNode cause = mapper.createObjectNode();
+    cause.put("errorType", type);
+    cause.put("errorMessage", message);
+    return mapper.writeValueAsString(cause);
+  }
+
+  /** The first {@code length} characters and "...", never splitting a surrogate pair. */
+  private static String shortened(String message, int length) {
+    int end = length > 0 && Character.isHighSurrogate(message.charAt(length - 1)) ? length - 1 : length;
+    return message.substring(0, end) + "...";
+  }
+}

@@ -1,0 +1,63 @@
+package io.cqrssuite.sync.rds;
+
+import dagger.Module;
+import dagger.Provides;
+import dagger.multibindings.ElementsIntoSet;
+import dagger.multibindings.Multibinds;
+import io.cqrssuite.config.Environment;
+import io.cqrssuite.sync.DataSyncHandler;
+import io.cqrssuite.sync.SyncModule;
+import io.cqrssuite.sync.TombstonePurger;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.inject.Singleton;
+
+/**
+ * A relational read model for a function's component. The function contributes its tables, each an
+ * {@link RdsTableMapping} with {@code @Provides @IntoSet}; when {@code SUITE_RDS_URL} is set, this module adds an
+ * {@link RdsSyncHandler} over them to the data-sync targets and a {@link TombstonePurge} to the purgers. Unset, it
+ * adds nothing: a change no target takes then fails as unhandled rather than being acknowledged unseen. Nothing
+ * connects at init; the connection opens on the first batch.
+ */
+@Module(includes = SyncModule.class)
+public interface RdsSyncModule {
+  @Multibinds
+  Set<RdsTableMapping> tables();
+
+  /** The configured read model: one connection, shared by the sync and the purge. */
+  record RdsReadModel(RdsSyncHandler sync, TombstonePurge purge) {}
+
+  @Provides
+  @Singleton
+  static Optional<RdsReadModel> rdsReadModel(@Environment Map<String, String> env, Set<RdsTableMapping> tables) {
+    if (!RdsSettings.configured(env)) {
+      return Optional.empty();
+    }
+    if (tables.isEmpty()) {
+      throw new IllegalArgumentException(
+          "SUITE_RDS_URL is set but the function maps no table: contribute an RdsTableMapping with @Provides @IntoSet");
+    }
+    RdsSettings settings = RdsSettings.fromEnvironment(env);
+    RdsConnections connections = RdsConnections.of(settings);
+    RdsSchema schema = new RdsSchema(connections, List.copyOf(tables));
+    return Optional.of(
+        new RdsReadModel(
+            new RdsSyncHandler(connections, schema, Clock.systemUTC()),
+            new TombstonePurge(connections, schema, Clock.systemUTC(), settings.tombstoneRetention())));
+  }
+
+  @Provides
+  @ElementsIntoSet
+  static Set<DataSyncHandler> rdsTarget(Optional<RdsReadModel> readModel) {
+    return readModel.<Set<DataSyncHandler>>map(r -> Set.of(r.sync())).orElse(Set.of());
+  }
+
+  @Provides
+  @ElementsIntoSet
+  static Set<TombstonePurger> rdsPurge(Optional<RdsReadModel> readModel) {
+    return readModel.<Set<TombstonePurger>>map(r -> Set.of(r.purge())).orElse(Set.of());
+  }
+}
