@@ -1,6 +1,6 @@
 package io.cqrssuite.command;
 
-import io.cqrssuite.aws.OnFirstUse;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dagger.Module;
 import io.cqrssuite.aws.AwsModule;
@@ -11,12 +11,10 @@ import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.config.Environment;
-import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.workflow.WorkflowStarts;
 import io.cqrssuite.sync.ChangeIntake;
 import io.cqrssuite.sync.DataSyncDispatcher;
 import io.cqrssuite.sync.SyncModule;
-import io.cqrssuite.sync.DataSyncHandler;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Writes an entity's changes as immutable, versioned commands (semantics §1): each publish puts the full image at the
+ * Writes an entity's changes as immutable, versioned commands (contract §1): each publish puts the full image at the
  * next version with a conditional put ({@code attribute_not_exists(pk)} on {@code code@<next>}), so of two publishers
  * of one version exactly one wins and the other gets {@link VersionConflictException}. The stream of the command
  * table then feeds {@link CommandSync} and the read models.

@@ -1,7 +1,6 @@
 package io.cqrssuite.command;
 
 import io.cqrssuite.config.SettingsReader;
-import java.util.Locale;
 import java.util.Map;
 
 /**

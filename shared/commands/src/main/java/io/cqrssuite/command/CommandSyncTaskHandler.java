@@ -20,7 +20,7 @@ import java.util.Map;
  * takes) or permanent ({@code CqrsSuite.PermanentError}, caught into the dead letters). It is never compensated: the
  * command stays committed and a replay runs the same step forward.
  */
-public final class CommandSyncTaskHandler implements EventHandler<CommandSyncTask> {
+final class CommandSyncTaskHandler implements EventHandler<CommandSyncTask> {
   private final CommandService commands;
   private final CommandIntake intake;
   private final DataSyncDispatcher readModels;

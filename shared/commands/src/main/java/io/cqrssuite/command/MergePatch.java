@@ -9,12 +9,12 @@ import java.util.Map;
 /**
  * JSON Merge Patch (RFC 7386) on Jackson trees: a {@code null} member removes, an object member merges recursively,
  * anything else (arrays included) replaces. Partial updates are merged here, on the command side, so every command
- * holds the full image (semantics §1).
+ * holds the full image (contract §1).
  *
  * <p>Written here rather than taken from a library: Jackson has no merge patch, the RFC's algorithm is a dozen lines,
  * and the libraries that offer it (json-patch, zjsonpatch) are not in the dependency set this project may use.
  */
-public final class MergePatch {
+final class MergePatch {
   private MergePatch() {}
 
   /** The result of applying {@code patch} to {@code target}; neither argument is modified. {@code null} target = absent. */

@@ -1,11 +1,11 @@
 package io.cqrssuite.command;
 
+import io.cqrssuite.reliability.stream.StreamRecordJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * identity). Nothing here is on the production path.
  */
 final class CommandStreamDeliveries {
+  /** Items as the stream's JSON writes them: the one conversion the suite has (reliability.stream). */
+  private static final StreamRecordJson STREAM_JSON = new StreamRecordJson(JsonNodeFactory.instance);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -76,9 +78,9 @@ final class CommandStreamDeliveries {
     ObjectNode dynamodb = record.putObject("dynamodb");
     dynamodb.put("ApproximateCreationDateTime", 1_795_593_600L);
     ObjectNode keys = dynamodb.putObject("Keys");
-    keys.set("pk", wire(item.get("pk")));
-    keys.set("sk", wire(item.get("sk")));
-    dynamodb.set("REMOVE".equals(eventName) ? "OldImage" : "NewImage", wire(item));
+    keys.set("pk", STREAM_JSON.attributeValue(item.get("pk")));
+    keys.set("sk", STREAM_JSON.attributeValue(item.get("sk")));
+    dynamodb.set("REMOVE".equals(eventName) ? "OldImage" : "NewImage", STREAM_JSON.item(item));
     dynamodb.put("SequenceNumber", sequenceNumber);
     dynamodb.put("SizeBytes", 400);
     dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
@@ -89,33 +91,5 @@ final class CommandStreamDeliveries {
       identity.put("principalId", "dynamodb.amazonaws.com");
     }
     return record;
-  }
-
-  private static ObjectNode wire(Map<String, AttributeValue> item) {
-    ObjectNode json = NODES.objectNode();
-    item.forEach((name, value) -> json.set(name, wire(value)));
-    return json;
-  }
-
-  /** One attribute value as the stream's JSON writes it. */
-  static ObjectNode wire(AttributeValue value) {
-    ObjectNode json = NODES.objectNode();
-    switch (value.type()) {
-      case S -> json.put("S", value.s());
-      case N -> json.put("N", value.n());
-      case BOOL -> json.put("BOOL", value.bool());
-      case NUL -> json.put("NULL", true);
-      case B -> json.put("B", Base64.getEncoder().encodeToString(value.b().asByteArray()));
-      case M -> json.set("M", wire(value.m()));
-      case L -> {
-        ArrayNode list = json.putArray("L");
-        value.l().forEach(element -> list.add(wire(element)));
-      }
-      case SS -> value.ss().forEach(json.putArray("SS")::add);
-      case NS -> value.ns().forEach(json.putArray("NS")::add);
-      case BS -> value.bs().forEach(b -> json.withArray("BS").add(Base64.getEncoder().encodeToString(b.asByteArray())));
-      default -> throw new IllegalArgumentException("unknown attribute value type: " + value);
-    }
-    return json;
   }
 }

@@ -1,6 +1,6 @@
 package io.cqrssuite.alarm;
 
-/** How bad an alarm is (semantics §5), least to most severe. */
+/** How bad an alarm is (contract §5), least to most severe. */
 public enum Severity {
   INFO,
   WARNING,

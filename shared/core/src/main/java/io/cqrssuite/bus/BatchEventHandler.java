@@ -7,7 +7,7 @@ import java.util.List;
  * Handles all events of one type in a delivery at once, for targets that write in bulk and guard every write by
  * version (the data-sync dispatcher). It runs before the per-event handlers and sees every event of its type in
  * the delivery, including those after a failed record: for a version-guarded target, applying them is harmless
- * and saves the redelivery a round of writes (semantics §4).
+ * and saves the redelivery a round of writes (contract §4).
  *
  * <p>Register with Dagger into {@code Set<BatchEventHandler<?>>}.
  */

@@ -23,7 +23,7 @@ import javax.inject.Inject;
  *
  * <p>Records are independent unless they share an ordering key (an SQS FIFO message group, a DynamoDB stream
  * batch): after one of those fails, the later records of that key are not attempted and are reported failed, so a
- * redelivery replays them in order instead of applying them ahead of the one that failed (semantics §4).
+ * redelivery replays them in order instead of applying them ahead of the one that failed (contract §4).
  *
  * <p>Each record's handlers run inside its {@link CorrelationContext} scope ({@link InboundRecord#correlationId()}).
  * A batch handler spans records, so it runs inside a scope only when every record it takes shares one correlation

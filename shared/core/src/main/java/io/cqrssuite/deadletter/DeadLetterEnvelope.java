@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * Everything needed to understand and replay one record that failed permanently (semantics §5): where it came from,
+ * Everything needed to understand and replay one record that failed permanently (contract §5): where it came from,
  * the record exactly as delivered, who rejected it and why. The envelope never reshapes the record, so a replay
  * feeds back the very bytes AWS delivered.
  *
  * @param envelopeVersion the layout of this envelope, {@link #VERSION} for the ones written now
  * @param source the delivery's source ({@code SQS}, {@code DYNAMODB_STREAM}, ...), {@code null} when the document
  *     was not recognised as an event at all
- * @param eventId the record's stable event id (semantics §3), {@code null} when it could not be read
+ * @param eventId the record's stable event id (contract §3), {@code null} when it could not be read
  * @param itemIdentifier what the source reports failures by (SQS {@code messageId}, stream sequence number)
  * @param record the record verbatim: its JSON as delivered ({@code recordEncoding = json}), or for a document that
  *     could not be parsed its text ({@code text}) or, when not valid UTF-8, its bytes in base64 ({@code base64})

@@ -3,7 +3,7 @@ package io.cqrssuite.deadletter;
 import java.util.List;
 
 /**
- * Where permanently failed records go (semantics §5). A record is acknowledged only after its envelope was
+ * Where permanently failed records go (contract §5). A record is acknowledged only after its envelope was
  * stored, so {@link #write} reports each envelope's fate separately: a partial failure leaves exactly the
  * unstored records failed.
  */

@@ -16,7 +16,7 @@ import java.time.Duration;
  * signature), through the JDK's HTTP client. A network failure or a server error is tried again, a few times with
  * a short pause; a refusal (4xx: an expired or altered URL) is not.
  */
-public final class CloudFormationResponder {
+final class CloudFormationResponder {
   private final HttpClient http;
   private final Duration requestTimeout;
   private final int maxAttempts;

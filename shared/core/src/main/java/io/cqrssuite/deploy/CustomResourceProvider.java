@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * <p>{@code Create} and {@code Update} run the {@link Action}; its data is the answer's {@code Data}. {@code Delete}
  * does nothing and succeeds: the suite's resources set up state that outlives the stack (a migrated schema is not
- * dropped, as semantics §2 has no {@code down()}), and a rollback after a failed {@code Create} must be able to
+ * dropped, as contract §2 has no {@code down()}), and a rollback after a failed {@code Create} must be able to
  * delete what never came to be. The action runs on a thread of its own and gets the invocation's time less
  * {@code responseMargin}; one that throws or is still running then is answered {@code FAILED} with a reason, and
  * the margin is left for the answer itself.
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * <p>The physical id is the one CloudFormation sent, or the logical id on {@code Create}, so an {@code Update}
  * never looks like a replacement.
  */
-public final class CustomResourceProvider {
+final class CustomResourceProvider {
   /** Time kept back for the answer: the {@link CloudFormationResponder}'s attempts take under 40 s. */
   public static final Duration DEFAULT_RESPONSE_MARGIN = Duration.ofSeconds(45);
 

@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param physicalResourceId {@code null} on {@code Create}
  * @param resourceProperties the resource's {@code Properties} ({@code ServiceToken} included)
  */
-public record CustomResourceRequest(
+record CustomResourceRequest(
     RequestType requestType,
     URI responseUrl,
     String stackId,

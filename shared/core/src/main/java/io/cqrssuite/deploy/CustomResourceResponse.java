@@ -13,7 +13,7 @@ import java.util.Map;
  * {@code !GetAtt}, or {@code FAILED} with a {@code Reason} shown in the stack's events. CloudFormation refuses
  * answers over 4096 bytes, so the reason is cut short well below that.
  */
-public record CustomResourceResponse(
+record CustomResourceResponse(
     Status status,
     String reason,
     String physicalResourceId,

@@ -8,7 +8,7 @@ import java.util.Map;
  * The read-model setup steps of one function, applied in order: every configured step, and a clear failure when
  * none is configured (a deploy-time setup that sets up nothing is a configuration mistake, not a success).
  */
-public final class ReadModelSetups {
+final class ReadModelSetups {
   private final List<ReadModelSetup> steps;
 
   public ReadModelSetups(List<ReadModelSetup> steps) {

@@ -3,7 +3,7 @@ package io.cqrssuite.event;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The one shape every sync target consumes (semantics §1): an entity {@code (table, pk, code)} at a version, with
+ * The one shape every sync target consumes (contract §1): an entity {@code (table, pk, code)} at a version, with
  * its full image, either alive or deleted. Whatever table or source a change came from, it normalises to this.
  *
  * @param id {@code pk#code}, the read models' primary key

@@ -38,7 +38,7 @@ public record S3ObjectEvent(
     return eventName.startsWith("ObjectRemoved");
   }
 
-  /** The id semantics §3 prescribes: bucket, key and S3's sequencer, which orders events for one key. */
+  /** The id contract §3 prescribes: bucket, key and S3's sequencer, which orders events for one key. */
   public static String idOf(String bucket, String key, String sequencer) {
     return "s3:" + bucket + "/" + key + (sequencer == null ? "" : "@" + sequencer);
   }

@@ -3,7 +3,7 @@ package io.cqrssuite.event;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A Step Functions task, recognised by the payload convention (semantics §6):
+ * A Step Functions task, recognised by the payload convention (contract §6):
  *
  * <pre>{@code
  * "Parameters": {

@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns delivered records into the suite's built-in typed events, unwrapping nested deliveries (semantics §7):
+ * Turns delivered records into the suite's built-in typed events, unwrapping nested deliveries (contract §7):
  * SNS inside SQS (enveloped or raw), S3 inside SQS or SNS, S3 through EventBridge, Step Functions tasks inside
  * SQS, and {@code s3:TestEvent} (acknowledged: no events).
  */

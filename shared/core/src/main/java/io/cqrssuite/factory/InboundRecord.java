@@ -40,7 +40,7 @@ public record InboundRecord(
    * on: a {@code correlationId} message attribute (SQS, or SNS), a {@code correlationId} in an EventBridge detail
    * (or its {@code metadata}), in a Step Functions task payload or its {@code input} (where
    * {@code io.cqrssuite.workflow.WorkflowStarts} puts it). A record that carries none gets its own event id
-   * (semantics §3; the item identifier when it was rejected before it had events): derived from the source's id
+   * (contract §3; the item identifier when it was rejected before it had events): derived from the source's id
    * alone, so every redelivery and replay of the record logs under the same id.
    */
   public String correlationId() {

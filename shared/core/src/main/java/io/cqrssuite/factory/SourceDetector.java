@@ -11,7 +11,7 @@ import java.util.List;
  * Tells which AWS service delivered a raw event, from its shape alone: Lambda passes no other hint to a single
  * entrypoint subscribed to several sources.
  */
-public final class SourceDetector {
+final class SourceDetector {
   private SourceDetector() {}
 
   public static EventSource detect(JsonNode root) {

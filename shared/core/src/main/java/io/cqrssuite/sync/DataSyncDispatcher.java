@@ -27,7 +27,7 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * Runs every {@link DataSyncHandler} over the entity changes of a stream delivery (semantics §4):
+ * Runs every {@link DataSyncHandler} over the entity changes of a stream delivery (contract §4):
  *
  * <ol>
  *   <li>each {@link DataChangeEvent} passes the {@link ChangeIntake}, one after the other in stream order: by

@@ -5,7 +5,7 @@ import io.cqrssuite.failure.FailureKind;
 
 /**
  * What a sync target did with one change. Applied and both kinds of skip are successes: a duplicate or a stale
- * change leaving the target as it was is exactly the version guard working (semantics §2).
+ * change leaving the target as it was is exactly the version guard working (contract §2).
  */
 public sealed interface SyncOutcome {
   default boolean succeeded() {

@@ -1,7 +1,7 @@
 package io.cqrssuite.sync;
 
 /**
- * Deletes a read model's tombstones older than its configured horizon (semantics §2). Run from a schedule, never on
+ * Deletes a read model's tombstones older than its configured horizon (contract §2). Run from a schedule, never on
  * the sync path: a tombstone must outlive every redelivery and replay of the changes before it.
  */
 public interface TombstonePurger {

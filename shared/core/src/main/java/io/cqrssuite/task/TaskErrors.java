@@ -12,7 +12,7 @@ public final class TaskErrors {
   /** The output exceeded what {@code SendTaskSuccess} accepts. */
   public static final String OUTPUT_TOO_LARGE = "CqrsSuite.OutputTooLarge";
 
-  /** {@code SendTaskFailure} limits (semantics §6). */
+  /** {@code SendTaskFailure} limits (contract §6). */
   public static final int MAX_ERROR = 256;
 
   public static final int MAX_CAUSE = 32_768;

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A message a handler sends to a queue or topic: its body and, for a FIFO queue or topic, the message group and
- * the de-duplication id. Derive the de-duplication id from the event being handled (semantics §3), so a
+ * the de-duplication id. Derive the de-duplication id from the event being handled (contract §3), so a
  * redelivered record that sends again within the five-minute window is dropped by SQS/SNS instead of delivered
  * twice; leave it {@code null} only when the queue de-duplicates by content.
  */

@@ -1,6 +1,6 @@
 package io.cqrssuite.outbound;
 
-import io.cqrssuite.aws.OnFirstUse;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
 import io.cqrssuite.logging.CorrelationContext;

@@ -145,7 +145,7 @@ class BadInputCorpusTest {
       InvocationOutcome outcome = entrypoint.handle(new ByteArrayInputStream(c.content()));
 
       if (outcome.source() == EventSource.STEP_FUNCTIONS) {
-        // A task is answered to Step Functions, not dead-lettered (semantics §5): with its token as a permanent task
+        // A task is answered to Step Functions, not dead-lettered (contract §5): with its token as a permanent task
         // failure, without one as the invocation's error, which the state's Catch sees.
         rejectedRecords++;
         if (stepFunctions.calls().isEmpty()) {

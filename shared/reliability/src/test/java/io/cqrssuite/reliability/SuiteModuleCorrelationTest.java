@@ -22,7 +22,6 @@ import io.cqrssuite.outbound.OutboundMessages;
 import io.cqrssuite.outbound.OutboundModule;
 import io.cqrssuite.workflow.WorkflowModule;
 import io.cqrssuite.workflow.WorkflowStarts;
-import io.cqrssuite.retry.RetryModule;
 import io.cqrssuite.fixtures.SampleEvents;
 import io.cqrssuite.fixtures.TestHandler;
 import java.io.ByteArrayOutputStream;

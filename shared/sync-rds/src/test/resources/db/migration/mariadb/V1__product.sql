@@ -1,5 +1,5 @@
 -- The product read model (MySQL/MariaDB). Rows are written only by the version-guarded upsert of the RDS sync
--- (shared/design/semantics.md §2): id is the entity id (pk#code), version the command version; a delete leaves a
+-- (docs/contract.md §2): id is the entity id (pk#code), version the command version; a delete leaves a
 -- tombstone row (is_deleted = true) that reads skip through product_live and a scheduled purge removes later.
 -- Keys use a binary collation: ids are case-sensitive, as in DynamoDB. Timestamps are UTC.
 CREATE TABLE product (

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.sfn.model.TaskDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.TaskTimedOutException;
 
 /**
- * Answers Step Functions task tokens over the Step Functions API: success, failure, heartbeat (semantics §6).
+ * Answers Step Functions task tokens over the Step Functions API: success, failure, heartbeat (contract §6).
  *
  * <p>{@code TaskTimedOut}, {@code TaskDoesNotExist} and {@code InvalidToken} are final answers from Step Functions:
  * the workflow has moved on (timed out, completed earlier, or the token is not one), so they are logged and

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps a long task alive: while a handler works on a task, {@code SendTaskHeartbeat} goes out at a fixed interval
- * on a background thread, so a state's {@code HeartbeatSeconds} can be shorter than the task (semantics §6).
+ * on a background thread, so a state's {@code HeartbeatSeconds} can be shorter than the task (contract §6).
  *
  * <pre>{@code
  * try (TaskHeartbeats.Beat beat = heartbeats.start(token, TaskHeartbeats.interval(task.input(), env))) {

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Task output too large for {@code SendTaskSuccess} (256 KiB), stored in S3 and replaced by a pointer document
- * (semantics §6):
+ * (contract §6):
  *
  * <pre>{@code {"$s3": {"bucket": "...", "key": "task-outputs/<sha256>.json", "bytes": 300123, "sha256": "<hex>"}}}</pre>
  *

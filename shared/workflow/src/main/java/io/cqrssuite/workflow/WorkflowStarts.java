@@ -1,6 +1,6 @@
 package io.cqrssuite.workflow;
 
-import io.cqrssuite.aws.OnFirstUse;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
 
 /**
- * Starts Step Functions executions from events, idempotently (semantics §3): the caller names the execution after
+ * Starts Step Functions executions from events, idempotently (contract §3): the caller names the execution after
  * the event ({@link #executionName}), so a redelivered record starts nothing new on a STANDARD workflow. The
  * input object gets the current correlation id as {@code correlationId} (unless it names one already), where
  * {@code InboundRecord.correlationId()} finds it again in the workflow's tasks.

@@ -1,6 +1,5 @@
 package io.cqrssuite.workflow;
 
-import io.cqrssuite.task.TaskCallbacks;
 import io.cqrssuite.testing.stepfunctions.LambdaInvokeBridge;
 import io.cqrssuite.testing.stepfunctions.LocalStepFunctions;
 import io.cqrssuite.testing.stepfunctions.WorkflowRuntime;

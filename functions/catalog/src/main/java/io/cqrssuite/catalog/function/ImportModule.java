@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The CSV import (semantics §6 showcase): settings ({@link ImportSettings}), S3 and the progress table, where rows go
+ * The CSV import (contract §6 showcase): settings ({@link ImportSettings}), S3 and the progress table, where rows go
  * ({@link ProductCommands}: the command service of {@code SUITE_COMMAND_TABLE}), heartbeats, and the workflow's plan
  * and summary tasks. The start ({@code CsvImportHandler}) and chunk ({@code CsvImportChunkHandler}) handlers are
  * contributed by {@link CatalogModule}. SDK clients are built on first use.

@@ -1,6 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
-import io.cqrssuite.aws.OnFirstUse;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.command.CommandService;
 import io.cqrssuite.command.NewCommand;

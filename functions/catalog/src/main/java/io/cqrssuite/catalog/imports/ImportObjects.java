@@ -1,6 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
-import io.cqrssuite.aws.OnFirstUse;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import io.cqrssuite.failure.PermanentException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

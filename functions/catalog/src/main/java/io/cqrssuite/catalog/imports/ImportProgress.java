@@ -1,6 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
-import io.cqrssuite.aws.OnFirstUse;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

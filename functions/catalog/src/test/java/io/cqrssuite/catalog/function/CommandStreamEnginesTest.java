@@ -1,5 +1,6 @@
 package io.cqrssuite.catalog.function;
 
+import io.cqrssuite.reliability.stream.StreamRecordJson;
 import io.cqrssuite.fixtures.SampleEvents;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +36,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -67,6 +67,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * OpenSearch (the embedded engines), delivered twice and out of order.
  */
 class CommandStreamEnginesTest {
+  /** Items as the stream's JSON writes them: the one conversion the suite has (reliability.stream). */
+  private static final StreamRecordJson STREAM_JSON = new StreamRecordJson(JsonNodeFactory.instance);
   private static final String PK = "PRODUCT#acme";
   private static final String BUCKET = "catalog-commands";
   private static final ObjectMapper JSON = EventJson.newMapper();
@@ -248,9 +250,9 @@ class CommandStreamEnginesTest {
       record.put("awsRegion", "us-east-1");
       ObjectNode dynamodb = record.putObject("dynamodb");
       dynamodb.put("ApproximateCreationDateTime", Instant.now().getEpochSecond());
-      dynamodb.putObject("Keys").set("pk", wire(item.get("pk")));
-      ((ObjectNode) dynamodb.get("Keys")).set("sk", wire(item.get("sk")));
-      dynamodb.set("NewImage", wire(item));
+      dynamodb.putObject("Keys").set("pk", STREAM_JSON.attributeValue(item.get("pk")));
+      ((ObjectNode) dynamodb.get("Keys")).set("sk", STREAM_JSON.attributeValue(item.get("sk")));
+      dynamodb.set("NewImage", STREAM_JSON.item(item));
       dynamodb.put("SequenceNumber", Long.toString(sequence));
       dynamodb.put("SizeBytes", 400);
       dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
@@ -258,28 +260,5 @@ class CommandStreamEnginesTest {
       records.add(record);
     }
     return records;
-  }
-
-  private static ObjectNode wire(Map<String, AttributeValue> item) {
-    ObjectNode json = JsonNodeFactory.instance.objectNode();
-    item.forEach((name, value) -> json.set(name, wire(value)));
-    return json;
-  }
-
-  private static ObjectNode wire(AttributeValue value) {
-    ObjectNode json = JsonNodeFactory.instance.objectNode();
-    switch (value.type()) {
-      case S -> json.put("S", value.s());
-      case N -> json.put("N", value.n());
-      case BOOL -> json.put("BOOL", value.bool());
-      case NUL -> json.put("NULL", true);
-      case M -> json.set("M", wire(value.m()));
-      case L -> {
-        ArrayNode list = json.putArray("L");
-        value.l().forEach(element -> list.add(wire(element)));
-      }
-      default -> throw new IllegalArgumentException("not used by these commands: " + value.type());
-    }
-    return json;
   }
 }

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * A STANDARD state machine on LocalStack's Step Functions whose state is an {@code sqs:sendMessage.waitForTaskToken}
- * task following the suite's task payload convention (semantics §6): the message is received from the queue, handed
+ * task following the suite's task payload convention (contract §6): the message is received from the queue, handed
  * to {@code EventFactoryFunction}'s handler as the SQS event-source mapping would, and the handler answers the token
  * with {@code SendTaskSuccess}, so the execution succeeds with the handler's result. Skipped without Docker; here the
  * same round trip runs on the local Step Functions harness ({@code LocalStepFunctionsTest}).

@@ -268,8 +268,8 @@ class TemplateConsistencyTest {
   }
 
   @Test
-  void everySuiteVariableInTheTemplateIsDocumentedInTheReadme() throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"));
+  void everySuiteVariableInTheTemplateIsDocumentedOnTheConfigurationPage() throws Exception {
+    String readme = Files.readString(ROOT.resolve("docs/configuration.md"));
     JsonNode globals = template.root().path("Globals").path("Function").path("Environment").path("Variables");
     globals.fieldNames().forEachRemaining(name -> {
       if (name.startsWith("SUITE_") || name.startsWith("POWERTOOLS_")) {
@@ -294,7 +294,7 @@ class TemplateConsistencyTest {
   void theEventFactoryIsToldTheCommandSideAndMayStartOnlyTheCommandSyncWorkflow() throws Exception {
     JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
     JsonNode variables = properties.path("Environment").path("Variables");
-    String readme = Files.readString(ROOT.resolve("README.md"));
+    String readme = Files.readString(ROOT.resolve("docs/configuration.md"));
     variables.fieldNames().forEachRemaining(name -> {
       if (name.startsWith("SUITE_COMMAND_")) {
         assertThat(readme).as(name).contains("`" + name + "`");
@@ -488,8 +488,8 @@ class TemplateConsistencyTest {
   }
 
   @Test
-  void theImportVariablesAreDocumentedInTheReadme() throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"));
+  void theImportVariablesAreDocumentedOnTheConfigurationPage() throws Exception {
+    String readme = Files.readString(ROOT.resolve("docs/configuration.md"));
     JsonNode variables = resources.path("EventFactoryFunction").path("Properties").path("Environment").path("Variables");
     List<String> imports = new ArrayList<>();
     variables.fieldNames().forEachRemaining(name -> {

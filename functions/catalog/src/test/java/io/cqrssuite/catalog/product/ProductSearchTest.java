@@ -23,8 +23,6 @@ import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.sync.SyncOutcome;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * (window start in epoch seconds) with a {@code count} added to atomically ({@code UpdateItem ADD}, returning the
  * new value), so of any number of concurrent raises exactly one sees 1. SDK failures propagate.
  */
-public final class AlarmCounter {
+final class AlarmCounter {
   private final DynamoDbClient dynamoDb;
   private final String table;
 

@@ -18,7 +18,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Raises alarms (semantics §5): logs each one and publishes it to the SNS topic, at most once per fingerprint per
+ * Raises alarms (contract §5): logs each one and publishes it to the SNS topic, at most once per fingerprint per
  * time window across all containers when an {@link AlarmCounter} is configured. The first alarm of a window says how
  * many raises of the same fingerprint the previous window suppressed.
  *

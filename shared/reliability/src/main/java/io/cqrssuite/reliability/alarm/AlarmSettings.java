@@ -16,7 +16,7 @@ import java.util.Map;
  *   <li>{@code POWERTOOLS_SERVICE_NAME}, else {@code AWS_LAMBDA_FUNCTION_NAME}: the alarms' {@code source}.
  * </ul>
  */
-public record AlarmSettings(String topicArn, String table, Duration window, String source) {
+record AlarmSettings(String topicArn, String table, Duration window, String source) {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
 
   public AlarmSettings {

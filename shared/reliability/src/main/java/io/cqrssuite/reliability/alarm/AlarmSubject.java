@@ -6,7 +6,7 @@ import io.cqrssuite.alarm.Alarm;
  * The SNS subject of an alarm: fewer than 100 printable ASCII characters, no line breaks (SNS rejects anything
  * else), e.g. {@code [ERROR] catalog: PermanentException in orders (3) - stock must not be negative}.
  */
-public final class AlarmSubject {
+final class AlarmSubject {
   /** SNS allows up to 100; one less to be safely "fewer than 100". */
   public static final int MAX_LENGTH = 99;
 

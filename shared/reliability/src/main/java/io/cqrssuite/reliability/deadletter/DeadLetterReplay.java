@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Feeds dead letters back through the function's entrypoint (semantics §5: the envelope holds enough to replay a
+ * Feeds dead letters back through the function's entrypoint (contract §5: the envelope holds enough to replay a
  * record exactly). Each message is received with a visibility timeout, its original delivery rebuilt from the
  * envelope's {@code source} and verbatim {@code record} ({@code {"Records":[record]}} for S3, SQS, SNS and DynamoDB
  * streams; the record itself for EventBridge and Step Functions), so the handlers see the original event ids and a

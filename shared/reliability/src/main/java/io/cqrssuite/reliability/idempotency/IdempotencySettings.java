@@ -16,7 +16,7 @@ import java.util.Optional;
  *       dead letter would run the side effect again.
  * </ul>
  */
-public record IdempotencySettings(String table, Duration recordLifetime) {
+record IdempotencySettings(String table, Duration recordLifetime) {
   public static final Duration DEFAULT_LIFETIME = Duration.ofHours(504);
 
   public IdempotencySettings {

@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Remembers which (handler, event id) pairs have run, in a DynamoDB table (semantics §3), so a side effect that is
+ * Remembers which (handler, event id) pairs have run, in a DynamoDB table (contract §3), so a side effect that is
  * not version-guarded runs once per event however often the event is delivered or replayed.
  *
  * <p>One item per pair, partition key {@code id} = {@code <handler>#<eventId>}, with {@code status}

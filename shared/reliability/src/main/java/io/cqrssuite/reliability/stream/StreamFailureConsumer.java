@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Turns stream failure pointers into dead-letter envelopes (semantics §5, DynamoDB stream row): each record the
+ * Turns stream failure pointers into dead-letter envelopes (contract §5, DynamoDB stream row): each record the
  * pointer names is read back ({@link StreamFailureResolver}) and written through {@link DeadLetterSink} as one
  * {@code DYNAMODB_STREAM} envelope holding the record exactly as Lambda delivered it, so {@code DeadLetterReplay}
  * feeds the handlers the original event ids. A pointer message is acknowledged only once every one of its envelopes

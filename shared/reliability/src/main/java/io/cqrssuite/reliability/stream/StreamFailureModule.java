@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * for Streams in {@code AwsSettings}), the dead letters of {@link DeadLetterModule} and the alarms of {@link AlarmModule}.
  */
 @Module(includes = {AwsModule.class, DeadLetterModule.class, AlarmModule.class})
-public interface StreamFailureModule {
+interface StreamFailureModule {
   @Provides
   @Singleton
   static DynamoDbStreamsClient dynamoDbStreams(AwsClients clients) {

@@ -10,7 +10,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * What Lambda sends to a DynamoDB stream mapping's on-failure destination when a batch ran out of retries or record
- * age (semantics §5): not the records, only where they are ({@code DDBStreamBatchInfo}: stream, shard, first and last
+ * age (contract §5): not the records, only where they are ({@code DDBStreamBatchInfo}: stream, shard, first and last
  * sequence number). The records are still readable from the stream for its 24 h retention;
  * {@link StreamFailureResolver} reads them.
  *
@@ -23,7 +23,7 @@ import java.time.format.DateTimeParseException;
  * @param batchSize how many records the failed batch held
  * @param raw the message as received, kept for an envelope when the records are gone
  */
-public record StreamFailurePointer(
+record StreamFailurePointer(
     String requestId,
     String functionArn,
     String condition,

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 
 /**
  * A record read with the DynamoDB Streams API, in the JSON a stream event-source mapping hands Lambda
- * ({@code DynamodbEvent}'s record): the same {@code eventID} (the event id of semantics §3), attribute values in
+ * ({@code DynamodbEvent}'s record): the same {@code eventID} (the event id of contract §3), attribute values in
  * DynamoDB JSON, {@code ApproximateCreationDateTime} in epoch seconds, {@code userIdentity} in Lambda's lower-case
  * spelling, and {@code eventSourceARN}, which only Lambda adds. A replay of {@code {"Records":[record]}} is then the
  * delivery the handlers failed on.

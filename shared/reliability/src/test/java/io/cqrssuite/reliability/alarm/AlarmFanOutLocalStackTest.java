@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * SNS fan-out to SQS, which no in-JVM server speaks, in LocalStack: an alarm (semantics §5) and a handler's
+ * SNS fan-out to SQS, which no in-JVM server speaks, in LocalStack: an alarm (contract §5) and a handler's
  * message reach a subscribed queue with raw message delivery, their {@code correlationId} turned into an SQS
  * message attribute the receiving function reads. Needs Docker; skipped without it (the wire format of each
  * request is proven without Docker in the shared module's tests).

@@ -42,7 +42,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sns.SnsClient;
 
-/** The entrypoint raises alarms for what it dead-letters (semantics §5), naming ids, never record contents. */
+/** The entrypoint raises alarms for what it dead-letters (contract §5), naming ids, never record contents. */
 class EventEntrypointAlarmTest {
   private static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:suite-alarms";
   private static final String STD_2 = "664b366e-a514-4407-b17c-641b8955b44e";

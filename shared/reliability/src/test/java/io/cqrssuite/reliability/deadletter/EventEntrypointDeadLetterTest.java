@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Dead-lettering of permanent failures (semantics §5) against a real SQS wire protocol: ElasticMQ in this JVM,
+ * Dead-lettering of permanent failures (contract §5) against a real SQS wire protocol: ElasticMQ in this JVM,
  * reached by the SDK client the suite builds.
  */
 class EventEntrypointDeadLetterTest {

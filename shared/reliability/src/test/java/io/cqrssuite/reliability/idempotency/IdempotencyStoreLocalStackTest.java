@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
- * The idempotency store (semantics §3) on LocalStack's DynamoDB, with what dynalite lacks: the table's TTL switched
+ * The idempotency store (contract §3) on LocalStack's DynamoDB, with what dynalite lacks: the table's TTL switched
  * on over the attribute the store writes ({@code expiresAt}, as {@code template.yaml} declares). The claim, the
  * in-progress lease and the stored result are proven without Docker against dynalite (shared module's tests); this
  * adds the TTL wiring. Needs Docker; skipped without it.

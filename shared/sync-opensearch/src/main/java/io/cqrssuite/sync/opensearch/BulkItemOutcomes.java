@@ -9,7 +9,7 @@ import org.opensearch.client.opensearch._types.ErrorCause;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 
 /**
- * Reads one {@code _bulk} item result as a {@link SyncOutcome} (semantics §2, §4):
+ * Reads one {@code _bulk} item result as a {@link SyncOutcome} (contract §2, §4):
  *
  * <ul>
  *   <li>2xx: applied;

@@ -24,7 +24,7 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
 
 /**
  * Projects changes into an OpenSearch index through its write alias, version-guarded by OpenSearch itself
- * (semantics §2): an upsert is indexed with {@code version_type=external} and the change's version, so OpenSearch
+ * (contract §2): an upsert is indexed with {@code version_type=external} and the change's version, so OpenSearch
  * keeps it only if it is newer than what it holds; a delete is indexed as a tombstone document with
  * {@code external_gte}, because a plain delete's version is forgotten after {@code index.gc_deletes} and a late,
  * older upsert would then resurrect the entity.

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Writes rows of one table as a JDBC batch of the version-guarded upsert, one transaction per call, and maps the
- * per-row update counts back to outcomes (semantics §4).
+ * per-row update counts back to outcomes (contract §4).
  *
  * <p>A JDBC batch fails as a whole. When the error may be a row's fault, the rows are split in halves and each
  * half written again in its own transaction, recursively, until the bad rows stand alone: the others are written,

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * MySQL and MariaDB: {@code ON DUPLICATE KEY UPDATE col = IF(<guard>, VALUES(col), col)} for every column, with
  * {@code is_deleted} and then {@code version} assigned last, since assignments run left to right and the guard
- * must read the stored values (semantics §2). MariaDB has no row-alias syntax ({@code AS new}), so
+ * must read the stored values (contract §2). MariaDB has no row-alias syntax ({@code AS new}), so
  * {@code VALUES(col)} names the incoming value.
  *
  * <p>Driver settings the sync relies on: {@code useAffectedRows=true}, so a held-back row reports 0 instead of
@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * {@code JSON} ({@code LONGTEXT} with a validity check). The session runs in strict mode, so a value that does not
  * fit is an error, never a silent truncation.
  */
-public final class MariaDbDialect implements SqlDialect {
+final class MariaDbDialect implements SqlDialect {
   private static final String GUARD =
       "(VALUES(version) > version OR (VALUES(version) = version AND VALUES(is_deleted) AND NOT is_deleted))";
 

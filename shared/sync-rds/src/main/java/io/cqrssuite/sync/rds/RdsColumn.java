@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One mapped column: which image attribute fills it and how the value is converted. An attribute missing from the
- * image (or JSON {@code null}) writes SQL {@code NULL}: the image is the entity's full state (semantics §1), so a
+ * image (or JSON {@code null}) writes SQL {@code NULL}: the image is the entity's full state (contract §1), so a
  * missing attribute is a removed one.
  *
  * @param column the column name, checked against the allow-list

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.rds.RdsUtilities;
  * is enough, since it is checked only when a connection opens. IAM authentication requires TLS: put
  * {@code sslmode=require} (PostgreSQL) or {@code sslMode=verify-full} (MariaDB) in the JDBC URL.
  */
-public final class RdsIamAuthToken implements PasswordSource {
+final class RdsIamAuthToken implements PasswordSource {
   private final RdsUtilities utilities;
   private final String host;
   private final int port;

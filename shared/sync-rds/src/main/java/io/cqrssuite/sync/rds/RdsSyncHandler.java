@@ -13,12 +13,12 @@ import java.util.List;
 
 /**
  * Projects entity changes into relational tables (PostgreSQL, MySQL/MariaDB) over plain JDBC, version-guarded
- * (semantics §2): an upsert applies only over an older version, a delete leaves a tombstone row
+ * (contract §2): an upsert applies only over an older version, a delete leaves a tombstone row
  * ({@code is_deleted = true}) at its version that no older upsert can overwrite. Every write carries the full
  * image, so applying the newest version alone is right.
  *
  * <p>{@link #sync} writes one JDBC batch per table, in chunks of at most {@code maxBatchRows}, each chunk one
- * transaction (semantics §4). A value that cannot fit its column fails its record alone, before anything is sent;
+ * transaction (contract §4). A value that cannot fit its column fails its record alone, before anything is sent;
  * a row the database refuses is isolated by splitting the batch; a lost connection is replaced and the chunk
  * written once more. No failure escapes as an exception: each record gets its own outcome.
  */

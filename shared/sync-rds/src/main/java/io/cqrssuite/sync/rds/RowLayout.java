@@ -7,7 +7,7 @@ import java.util.List;
  * The columns of one table's upsert, in statement order: {@code id, pk, code}, the mapped columns, then
  * {@code synced_at, is_deleted, version}. The guard columns come last because MySQL/MariaDB run
  * {@code ON DUPLICATE KEY UPDATE} assignments left to right and later ones see the earlier results: every column
- * must be decided while {@code is_deleted} and {@code version} still hold the stored values (semantics §2).
+ * must be decided while {@code is_deleted} and {@code version} still hold the stored values (contract §2).
  */
 record RowLayout(String table, List<Slot> slots) {
   /** One bound parameter: its column and how its value was converted. */

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * The base tables and columns of the live schema, read once from {@code information_schema}: the allow-list
- * against which configured identifiers are checked before they reach SQL text (semantics §7). A name passes only
+ * against which configured identifiers are checked before they reach SQL text (contract §7). A name passes only
  * if it has the {@link SqlIdentifier} shape <em>and</em> exists here.
  */
 final class SchemaAllowList {

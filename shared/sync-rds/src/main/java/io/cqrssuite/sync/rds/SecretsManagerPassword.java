@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerExcept
  * <p>Failures name the secret, never its contents: a secret that is missing, not allowed, or not in the RDS format
  * is a {@link PermanentException}; an unreachable or throttling service a {@link TransientException}.
  */
-public final class SecretsManagerPassword implements PasswordSource {
+final class SecretsManagerPassword implements PasswordSource {
   public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
 
   private final SecretsManagerClient client;

@@ -30,7 +30,7 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
 
   /**
    * The version-guarded upsert for one row of {@code layout}: an upsert applies only over an older stored
-   * version; a tombstone ({@code is_deleted = true}) also over a live row of the same version (semantics §2).
+   * version; a tombstone ({@code is_deleted = true}) also over a live row of the same version (contract §2).
    * The statement's update count is 0 when the guard held the stored row back, more than 0 when it wrote.
    */
   String upsertSql(RowLayout layout);

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /**
  * A table or column name that may be written into SQL text. Values are always bound parameters, but identifiers
  * cannot be, so every one passes this shape check (lower case, no quoting, at most 63 characters: PostgreSQL's
- * limit) and, before use, {@link SchemaAllowList}'s check that it exists in the live schema (semantics §7).
+ * limit) and, before use, {@link SchemaAllowList}'s check that it exists in the live schema (contract §7).
  */
 record SqlIdentifier(String value) {
   private static final Pattern SHAPE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Deletes tombstones older than a horizon (semantics §2). A tombstone only has to outlive every redelivery and
+ * Deletes tombstones older than a horizon (contract §2). A tombstone only has to outlive every redelivery and
  * replay of the changes before it: the stream keeps records 24 hours, the dead letters 14 days, so the default
  * horizon is 16 days ({@link RdsSettings#DEFAULT_TOMBSTONE_RETENTION}). Run it on a schedule, not on the sync path.
  */

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The relational read model's promises (semantics §2, §4) against real PostgreSQL and MariaDB servers: whatever
+ * The relational read model's promises (contract §2, §4) against real PostgreSQL and MariaDB servers: whatever
  * the redelivery or reordering, the table ends on the newest version; a delete leaves a tombstone that wins over
  * late upserts; one bad record fails alone.
  */

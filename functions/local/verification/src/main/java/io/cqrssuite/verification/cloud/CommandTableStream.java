@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.cloud;
 
+import io.cqrssuite.reliability.stream.StreamRecordJson;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * and its {@code MODIFY} carries the new image alone. Never on the production path.
  */
 public final class CommandTableStream {
+  /** Items as the stream's JSON writes them: the one conversion the suite has (reliability.stream). */
+  private static final StreamRecordJson STREAM_JSON = new StreamRecordJson(JsonNodeFactory.instance);
   /** Redeliveries of one batch before it is given up (the template's MaximumRetryAttempts). */
   public static final int MAX_ATTEMPTS = 10;
 
@@ -153,41 +155,13 @@ public final class CommandTableStream {
     ObjectNode dynamodb = record.putObject("dynamodb");
     dynamodb.put("ApproximateCreationDateTime", writtenAt(item).getEpochSecond());
     ObjectNode keys = dynamodb.putObject("Keys");
-    keys.set("pk", wire(item.get("pk")));
-    keys.set("sk", wire(item.get("sk")));
-    dynamodb.set("NewImage", wire(item));
+    keys.set("pk", STREAM_JSON.attributeValue(item.get("pk")));
+    keys.set("sk", STREAM_JSON.attributeValue(item.get("sk")));
+    dynamodb.set("NewImage", STREAM_JSON.item(item));
     dynamodb.put("SequenceNumber", Long.toString(sequence));
     dynamodb.put("SizeBytes", 400);
     dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
     record.put("eventSourceARN", streamArn);
     return record;
-  }
-
-  private static ObjectNode wire(Map<String, AttributeValue> item) {
-    ObjectNode json = NODES.objectNode();
-    item.forEach((name, value) -> json.set(name, wire(value)));
-    return json;
-  }
-
-  /** One attribute value as the stream's JSON writes it. */
-  static ObjectNode wire(AttributeValue value) {
-    ObjectNode json = NODES.objectNode();
-    switch (value.type()) {
-      case S -> json.put("S", value.s());
-      case N -> json.put("N", value.n());
-      case BOOL -> json.put("BOOL", value.bool());
-      case NUL -> json.put("NULL", true);
-      case B -> json.put("B", Base64.getEncoder().encodeToString(value.b().asByteArray()));
-      case M -> json.set("M", wire(value.m()));
-      case L -> {
-        ArrayNode list = json.putArray("L");
-        value.l().forEach(element -> list.add(wire(element)));
-      }
-      case SS -> value.ss().forEach(json.putArray("SS")::add);
-      case NS -> value.ns().forEach(json.putArray("NS")::add);
-      case BS -> value.bs().forEach(b -> json.withArray("BS").add(Base64.getEncoder().encodeToString(b.asByteArray())));
-      default -> throw new IllegalArgumentException("unknown attribute value type: " + value);
-    }
-    return json;
   }
 }

@@ -1,7 +1,5 @@
 package io.cqrssuite.verification.importrun;
 
-import software.amazon.awssdk.services.sfn.SfnClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

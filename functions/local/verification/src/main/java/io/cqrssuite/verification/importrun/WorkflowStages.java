@@ -1,6 +1,5 @@
 package io.cqrssuite.verification.importrun;
 
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.verification.cloud.LocalCloud;
 import io.cqrssuite.testing.aws.LocalDynamoDb;

@@ -1,7 +1,8 @@
 package io.cqrssuite.verification.statemachines;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.cqrssuite.reliability.stream.StreamRecordJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * wrote, as a {@code NEW_AND_OLD_IMAGES} stream delivers them to Lambda, with increasing sequence numbers.
  */
 final class CommandStreamRecords {
+  /** Items as the stream's JSON writes them: the one conversion the suite has (reliability.stream). */
+  private static final StreamRecordJson STREAM_JSON = new StreamRecordJson(JsonNodeFactory.instance);
   private final DynamoDbClient dynamoDb;
   private final String table;
   private final ObjectMapper mapper;
@@ -43,9 +46,9 @@ final class CommandStreamRecords {
       ObjectNode dynamodb = record.putObject("dynamodb");
       dynamodb.put("ApproximateCreationDateTime", 1_795_593_600L);
       ObjectNode keys = dynamodb.putObject("Keys");
-      keys.set("pk", wire(item.get("pk")));
-      keys.set("sk", wire(item.get("sk")));
-      dynamodb.set("NewImage", wire(item));
+      keys.set("pk", STREAM_JSON.attributeValue(item.get("pk")));
+      keys.set("sk", STREAM_JSON.attributeValue(item.get("sk")));
+      dynamodb.set("NewImage", STREAM_JSON.item(item));
       dynamodb.put("SequenceNumber", Long.toString(sequence));
       dynamodb.put("SizeBytes", 400);
       dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
@@ -53,31 +56,5 @@ final class CommandStreamRecords {
       records.add(record);
     }
     return records;
-  }
-
-  private ObjectNode wire(Map<String, AttributeValue> item) {
-    ObjectNode json = mapper.createObjectNode();
-    item.forEach((name, value) -> json.set(name, wire(value)));
-    return json;
-  }
-
-  /** One attribute value as the stream's JSON writes it (the types a command item holds). */
-  private ObjectNode wire(AttributeValue value) {
-    ObjectNode json = mapper.createObjectNode();
-    switch (value.type()) {
-      case S -> json.put("S", value.s());
-      case N -> json.put("N", value.n());
-      case BOOL -> json.put("BOOL", value.bool());
-      case NUL -> json.put("NULL", true);
-      case M -> json.set("M", wire(value.m()));
-      case L -> {
-        ArrayNode list = json.putArray("L");
-        value.l().forEach(element -> list.add(wire(element)));
-      }
-      case SS -> value.ss().forEach(json.putArray("SS")::add);
-      case NS -> value.ns().forEach(json.putArray("NS")::add);
-      default -> throw new IllegalArgumentException("a command item holds no " + value.type() + ": " + value);
-    }
-    return json;
   }
 }

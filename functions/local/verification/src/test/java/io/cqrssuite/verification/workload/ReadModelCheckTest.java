@@ -3,9 +3,7 @@ package io.cqrssuite.verification.workload;
 import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.catalog.function.CatalogHandler;
 import io.cqrssuite.testing.engine.PostgresEngine;
 import io.cqrssuite.testing.engine.TestEngines;

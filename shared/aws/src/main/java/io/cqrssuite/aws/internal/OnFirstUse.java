@@ -1,4 +1,4 @@
-package io.cqrssuite.aws;
+package io.cqrssuite.aws.internal;
 
 import java.util.function.Supplier;
 
