@@ -39,8 +39,9 @@ public abstract class ReadModelSetupHandler implements RequestStreamHandler {
   @Override
   public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
     CustomResourceRequest request = CustomResourceRequest.parse(input.readAllBytes());
-    CustomResourceResponse response =
-        provider.handle(request, Duration.ofMillis(context.getRemainingTimeInMillis()));
+    // Without a Lambda context (a local or test invoke), the function's longest timeout is the budget.
+    Duration timeLeft = context == null ? Duration.ofMinutes(15) : Duration.ofMillis(context.getRemainingTimeInMillis());
+    CustomResourceResponse response = provider.handle(request, timeLeft);
     // CloudFormation reads only what was PUT; the same answer is returned for a local invoke.
     output.write(response.toJson());
   }

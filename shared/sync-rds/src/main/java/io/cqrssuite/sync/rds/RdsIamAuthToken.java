@@ -26,6 +26,19 @@ final class RdsIamAuthToken implements PasswordSource {
   }
 
   /** With the default credentials chain: the Lambda role's credentials on AWS. */
+  /**
+   * Whether the SDK's rds module is on the classpath: it is an optional dependency, needed only by the functions that
+   * authenticate with IAM. Asked once, at the first connect's password source, never per record.
+   */
+  static boolean available() {
+    try {
+      Class.forName("software.amazon.awssdk.services.rds.RdsUtilities", false, RdsIamAuthToken.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
   public static RdsIamAuthToken withDefaultCredentials(String region, String host, int port, String user) {
     return new RdsIamAuthToken(region, DefaultCredentialsProvider.builder().build(), host, port, user);
   }

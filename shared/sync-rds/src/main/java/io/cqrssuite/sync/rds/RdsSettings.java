@@ -110,6 +110,11 @@ public record RdsSettings(
     if (!iamAuth) {
       return PasswordSource.fixed(password);
     }
+    if (!RdsIamAuthToken.available()) {
+      throw new IllegalStateException(
+          "SUITE_RDS_IAM_AUTH is true, but software.amazon.awssdk:rds is not on the function's classpath: add it as a"
+              + " dependency (cqrs-suite-sync-rds declares it optional)");
+    }
     URI address = URI.create(url.substring("jdbc:".length()));
     if (address.getHost() == null) {
       throw new IllegalArgumentException("SUITE_RDS_IAM_AUTH needs a host in SUITE_RDS_URL to sign the token for");
