@@ -71,7 +71,7 @@ class SyncRunTest {
     for (String[] args : new String[][] {{"run", "--entities", "0"}, {"run", "--versions", "x"}, {"run", "--bogus"}}) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> SuiteCli.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), Map.of("SUITE_ROOT", SampleEvents.repositoryRoot().toString())))
-          .isInstanceOf(SuiteCli.UsageException.class);
+          .isInstanceOf(Arguments.UsageException.class);
     }
   }
 }
