@@ -16,6 +16,19 @@ final class Arguments {
     this.next = from;
   }
 
+  /**
+   * Whether {@code --help} or {@code -h} is anywhere among the words left: help wins over every other check, so
+   * {@code ./suite dlq --help} answers without a queue URL.
+   */
+  boolean askForHelp() {
+    for (int i = next; i < words.length; i++) {
+      if (words[i].equals("--help") || words[i].equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   boolean hasNext() {
     return next < words.length;
   }

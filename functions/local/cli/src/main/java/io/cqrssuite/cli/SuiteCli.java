@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * The Java side of {@code ./suite}: finds the command named by the first word and runs it. Exit codes: 0 done, 1 the
  * function failed (its error is on stdout as Lambda's error JSON) or a run found unexpected results, 2 it could not
- * run at all (the reason is one line on stderr).
+ * run at all (the reason is one line on stderr). Every command answers {@code --help} or {@code -h} with its own
+ * usage and 0, before it checks anything else.
  */
 public final class SuiteCli {
   private static final List<Command> COMMANDS =
@@ -46,6 +47,10 @@ public final class SuiteCli {
             .findFirst()
             .orElseThrow(() -> new UsageException("unknown command '" + args[0] + "'; see ./suite --help"));
     Arguments arguments = new Arguments(args, 1);
+    if (arguments.askForHelp()) {
+      out.println(Usage.help(formsAskedFor(command, args)));
+      return 0;
+    }
     Shell shell = new Shell(Path.of(processEnv.getOrDefault("SUITE_ROOT", ".")), out, err, processEnv);
     try {
       return command.run(arguments, shell);
@@ -54,6 +59,19 @@ public final class SuiteCli {
     } catch (Exception e) {
       throw new UsageException(e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' '));
     }
+  }
+
+  /** {@code bench import --help} shows the import form only; {@code bench --help} shows every form of bench. */
+  private static List<Usage> formsAskedFor(Command command, String[] args) {
+    if (args.length > 1) {
+      String prefix = command.name() + " " + args[1];
+      List<Usage> named =
+          command.usage().stream().filter(u -> u.synopsis().equals(prefix) || u.synopsis().startsWith(prefix + " ")).toList();
+      if (!named.isEmpty()) {
+        return named;
+      }
+    }
+    return command.usage();
   }
 
   private static String usage() {

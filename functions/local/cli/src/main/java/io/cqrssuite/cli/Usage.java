@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What the usage text says about one form of a command: its synopsis ({@code dlq export FILE [--max N]}, without
- * {@code ./suite}) and what it does, one line of text a line. Each command owns the entries of its forms;
- * {@code ./suite --help} lists them all.
+ * {@code ./suite}) and what it does, one line of text a line. The same entry is a row of {@code ./suite --help} and
+ * part of the command's own {@code --help}, so the two cannot drift apart.
  */
 record Usage(String synopsis, List<String> description) {
   static final String EXIT_CODES = "exit codes: 0 ok, 1 the function failed / unexpected results, 2 could not run (reason on stderr)";
@@ -20,6 +20,23 @@ record Usage(String synopsis, List<String> description) {
     List<String> lines = new ArrayList<>();
     lines.add("  " + synopsis);
     description.forEach(line -> lines.add("        " + line));
+    return String.join("\n", lines);
+  }
+
+  /** The {@code --help} of a command: its synopses, what they do, and the exit codes. */
+  static String help(List<Usage> forms) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < forms.size(); i++) {
+      lines.add((i == 0 ? "usage: " : "       ") + "./suite " + forms.get(i).synopsis());
+    }
+    lines.add("");
+    if (forms.size() == 1) {
+      lines.addAll(forms.get(0).description());
+    } else {
+      forms.forEach(form -> lines.add(form.row()));
+    }
+    lines.add("");
+    lines.add(EXIT_CODES);
     return String.join("\n", lines);
   }
 }
