@@ -59,16 +59,7 @@ final class Arguments {
   }
 
   int nonNegativeInt(String option) {
-    String value = value(option);
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed < 0) {
-        throw new NumberFormatException();
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a non-negative integer, found '" + value + "'");
-    }
+    return intAtLeast(0, value(option), option, "a non-negative integer");
   }
 
   long longValue(String option) {
@@ -95,14 +86,18 @@ final class Arguments {
   }
 
   private static int positiveInt(String value, String option) {
+    return intAtLeast(1, value, option, "a positive integer");
+  }
+
+  private static int intAtLeast(int least, String value, String option, String what) {
     try {
       int parsed = Integer.parseInt(value);
-      if (parsed < 1) {
+      if (parsed < least) {
         throw new NumberFormatException();
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a positive integer, found '" + value + "'");
+      throw new UsageException(option + " must be " + what + ", found '" + value + "'");
     }
   }
 
