@@ -1,9 +1,8 @@
 package io.cqrssuite.cli;
 
+import io.cqrssuite.cli.Arguments.UsageException;
 import io.cqrssuite.testing.lambda.FunctionSpec;
-import io.cqrssuite.testing.lambda.InvokeEnvironment;
 import io.cqrssuite.testing.lambda.LocalInvoker;
-import io.cqrssuite.testing.lambda.SamTemplate;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,12 +13,10 @@ import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.reliability.deadletter.DeadLetterReader;
 import io.cqrssuite.reliability.deadletter.DeadLetterReplay;
 import io.cqrssuite.reliability.deadletter.DeadLetterSettings;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,44 +29,71 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * EventFactoryFunction's handler. AWS settings ({@code AWS_REGION}, credentials, {@code AWS_ENDPOINT_URL_SQS} /
  * {@code _S3}) come from the shell, as for {@code invoke}. The last stdout line is always one JSON object.
  */
-final class DlqCommand {
+final class DlqCommand implements Command {
   static final int DEFAULT_MAX = 10;
 
-  private DlqCommand() {}
+  @Override
+  public String name() {
+    return "dlq";
+  }
 
-  static int run(String[] args, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv) throws Exception {
-    if (args.length < 2) {
-      throw new SuiteCli.UsageException("usage: ./suite dlq list|export FILE|replay [--queue-url URL] [--max N]");
+  @Override
+  public List<Usage> usage() {
+    return List.of(
+        Usage.of(
+            "dlq list [--queue-url URL] [--max N]",
+            "Peek at up to N (default 10) dead-letter envelopes without consuming them: one JSON line per message",
+            "({messageId, envelope}; an envelope offloaded to S3 is read from the bucket, else shown as its pointer).",
+            "The queue is SUITE_DEAD_LETTER_QUEUE_URL from your shell unless --queue-url is given; AWS_REGION,",
+            "credentials and AWS_ENDPOINT_URL[_SQS|_S3] pass through as for invoke."),
+        Usage.of(
+            "dlq export FILE [--queue-url URL] [--max N]",
+            "Write up to N envelopes (not consumed) to FILE as NDJSON: first {\"__meta__\": {source, count, from, to,",
+            "sha256 of the lines after it, exportedAt}}, then one envelope per line; and FILE.sha256 for",
+            "`sha256sum -c`. Last line: one JSON summary."),
+        Usage.of(
+            "dlq replay [--queue-url URL] [--max N]",
+            "Take up to N envelopes off the queue and push each original delivery (same record, same event ids)",
+            "through EventFactoryFunction's handler (template environment, local read models, no dead letters):",
+            "handled -> deleted; failed -> left on the queue; whole rejected documents -> skipped and left.",
+            "Last line: {replayed, failed, skipped, items}; exit 1 when one failed."));
+  }
+
+  @Override
+  public int run(Arguments arguments, Shell shell) throws Exception {
+    if (!arguments.hasNext()) {
+      throw new UsageException("usage: ./suite dlq list|export FILE|replay [--queue-url URL] [--max N]");
     }
-    String action = args[1];
-    String queueUrl = processEnv.get(DeadLetterSettings.QUEUE_URL);
+    String action = arguments.next();
+    String queueUrl = shell.env().get(DeadLetterSettings.QUEUE_URL);
     int max = DEFAULT_MAX;
     List<String> positional = new ArrayList<>();
-    for (int i = 2; i < args.length; i++) {
-      switch (args[i]) {
-        case "--queue-url" -> queueUrl = value(args, ++i, "--queue-url");
-        case "--max" -> max = positiveInt(value(args, ++i, "--max"), "--max");
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--queue-url" -> queueUrl = arguments.value("--queue-url");
+        case "--max" -> max = arguments.positiveInt("--max");
         default -> {
-          if (args[i].startsWith("-")) {
-            throw new SuiteCli.UsageException("unknown option '" + args[i] + "' for dlq " + action);
+          if (word.startsWith("-")) {
+            throw new UsageException("unknown option '" + word + "' for dlq " + action);
           }
-          positional.add(args[i]);
+          positional.add(word);
         }
       }
     }
     if (queueUrl == null || queueUrl.isBlank()) {
-      throw new SuiteCli.UsageException("no dead-letter queue: pass --queue-url or set " + DeadLetterSettings.QUEUE_URL);
+      throw new UsageException("no dead-letter queue: pass --queue-url or set " + DeadLetterSettings.QUEUE_URL);
     }
     String url = queueUrl.trim();
     boolean export = action.equals("export");
     if (!List.of("list", "export", "replay").contains(action)) {
-      throw new SuiteCli.UsageException("unknown dlq action '" + action + "'; use list, export FILE or replay");
+      throw new UsageException("unknown dlq action '" + action + "'; use list, export FILE or replay");
     }
     if (positional.size() != (export ? 1 : 0)) {
-      throw new SuiteCli.UsageException(export ? "usage: ./suite dlq export FILE [--queue-url URL] [--max N]" : "unexpected argument '" + positional.get(0) + "' for dlq " + action);
+      throw new UsageException(export ? "usage: ./suite dlq export FILE [--queue-url URL] [--max N]" : "unexpected argument '" + positional.get(0) + "' for dlq " + action);
     }
     ObjectMapper mapper = EventJson.newMapper();
-    AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(processEnv));
+    AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(shell.env()));
     try (SqsClient sqs = clients.configure(SqsClient.builder(), "SQS").build();
         S3Client s3 = clients.configure(S3Client.builder(), "S3").build()) {
       DeadLetterReader reader = new DeadLetterReader(sqs, s3, url, mapper, Clock.systemUTC());
@@ -87,12 +111,12 @@ final class DlqCommand {
                 line.put("problem", entry.problem());
               }
               line.set("envelope", entry.envelope());
-              out.println(mapper.writeValueAsString(line));
+              shell.out().println(mapper.writeValueAsString(line));
             }
             ObjectNode summary = mapper.createObjectNode();
             summary.put("queueUrl", url);
             summary.put("listed", entries.size());
-            out.println(mapper.writeValueAsString(summary));
+            shell.out().println(mapper.writeValueAsString(summary));
             return 0;
           }
         case "export":
@@ -106,31 +130,27 @@ final class DlqCommand {
             summary.put("from", result.from() == null ? null : result.from().toString());
             summary.put("to", result.to() == null ? null : result.to().toString());
             summary.put("sha256", result.fileSha256());
-            out.println(mapper.writeValueAsString(summary));
+            shell.out().println(mapper.writeValueAsString(summary));
             return 0;
           }
         default:
-          return replay(url, max, sqs, s3, mapper, root, out, err, processEnv);
+          return replay(url, max, sqs, s3, mapper, shell);
       }
     }
   }
 
-  private static int replay(
-      String url, int max, SqsClient sqs, S3Client s3, ObjectMapper mapper, Path root, PrintStream out, PrintStream err, Map<String, String> processEnv)
-      throws Exception {
-    Path template = root.resolve("template.yaml");
+  private static int replay(String url, int max, SqsClient sqs, S3Client s3, ObjectMapper mapper, Shell shell) throws Exception {
+    Path template = shell.root().resolve("template.yaml");
     if (!Files.isRegularFile(template)) {
-      throw new SuiteCli.UsageException("template not found: " + template);
+      throw new UsageException("template not found: " + template);
     }
-    FunctionSpec function = SamTemplate.load(template).function("EventFactoryFunction", Map.of(), new ArrayList<>());
-    Map<String, String> environment = new HashMap<>(InvokeEnvironment.build(function, processEnv, InvokeEnvironment.EnvVarsFile.none()));
-    environment.put("SUITE_LOG_LEVEL", processEnv.getOrDefault("SUITE_LOG_LEVEL", "ERROR"));
-    environment.put("SUITE_METRICS", processEnv.getOrDefault("SUITE_METRICS", "off"));
+    FunctionSpec function = EventFactoryEnvironment.function(template);
+    Map<String, String> environment = EventFactoryEnvironment.quiet(EventFactoryEnvironment.of(function, shell.env()), shell.env());
     // A record that fails again must stay where it is, not be enveloped a second time (and acknowledged).
     environment.remove(DeadLetterSettings.QUEUE_URL);
     environment.remove(DeadLetterSettings.BUCKET);
     try (LocalBackends backends =
-        LocalBackends.start(environment, false, err, root, Set.of("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT"))) {
+        LocalBackends.start(environment, false, shell.err(), shell.root(), Set.of("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT"))) {
       RequestStreamHandler handler = LocalInvoker.instantiate(function, environment);
       DeadLetterReplay.Summary summary =
           new DeadLetterReplay(sqs, s3, url, mapper, DeadLetterReplay.DEFAULT_VISIBILITY_SECONDS).replay(max, handler);
@@ -150,27 +170,8 @@ final class DlqCommand {
           o.put("reason", item.reason());
         }
       }
-      out.println(mapper.writeValueAsString(json));
+      shell.out().println(mapper.writeValueAsString(json));
       return summary.failed() > 0 ? 1 : 0;
     }
-  }
-
-  private static int positiveInt(String value, String option) {
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed < 1) {
-        throw new NumberFormatException();
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new SuiteCli.UsageException(option + " must be a positive integer, found '" + value + "'");
-    }
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new SuiteCli.UsageException(option + " needs a value");
-    }
-    return args[i];
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.verification.ProgressLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +24,12 @@ class BenchSyncCommandTest {
   @Test
   void benchSyncMeasuresEveryPathAndLeavesTheGuardedPathsRight() throws Exception {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int code =
         SuiteCli.run(
             new String[] {"bench", "sync", "--entities", "50", "--versions", "2"},
             new PrintStream(stdout, true, StandardCharsets.UTF_8),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(stderr, true, StandardCharsets.UTF_8),
             Map.of("SUITE_ROOT", ROOT.toString()));
 
     String out = stdout.toString(StandardCharsets.UTF_8);
@@ -41,5 +43,9 @@ class BenchSyncCommandTest {
     assertThat(summary.path("mismatches").path("suite").asLong()).as(out).isZero();
     assertThat(summary.path("mismatches").path("raw").asLong()).as(out).isZero();
     assertThat(out).contains("suite", "naive", "raw limit", "warm-up");
+    if (ProgressLine.mode() == ProgressLine.Mode.PLAIN) {
+      // No terminal under the build (unless SUITE_PROGRESS=tty says otherwise): progress comes as plain lines.
+      assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("\r").contains("  suite: 100 commands in ");
+    }
   }
 }

@@ -155,9 +155,9 @@ class DeadLetterCommandTest {
 
   @Test
   void badArgumentsAreRefused() {
-    assertThatThrownBy(() -> cli("dlq")).isInstanceOf(SuiteCli.UsageException.class);
-    assertThatThrownBy(() -> cli("dlq", "drain")).isInstanceOf(SuiteCli.UsageException.class);
-    assertThatThrownBy(() -> cli("dlq", "export")).isInstanceOf(SuiteCli.UsageException.class);
-    assertThatThrownBy(() -> cli("dlq", "list", "--max", "0")).isInstanceOf(SuiteCli.UsageException.class);
+    assertThatThrownBy(() -> cli("dlq")).isInstanceOf(Arguments.UsageException.class);
+    assertThatThrownBy(() -> cli("dlq", "drain")).isInstanceOf(Arguments.UsageException.class);
+    assertThatThrownBy(() -> cli("dlq", "export")).isInstanceOf(Arguments.UsageException.class);
+    assertThatThrownBy(() -> cli("dlq", "list", "--max", "0")).isInstanceOf(Arguments.UsageException.class);
   }
 }

@@ -63,7 +63,7 @@ class SuiteCliTest {
   @Test
   void chaosRefusesABadKillRateBeforeStartingAnything() {
     assertThatThrownBy(() -> cli(Map.of(), "chaos", "--kill-rate", "1.5"))
-        .isInstanceOf(SuiteCli.UsageException.class)
+        .isInstanceOf(Arguments.UsageException.class)
         .hasMessageContaining("--kill-rate must be a number between 0 and 1");
   }
 
@@ -102,23 +102,23 @@ class SuiteCliTest {
   @Test
   void missingEventFileCannotRun() {
     assertThatThrownBy(() -> cli(Map.of(), "invoke", "EventFactoryFunction", "no/such/file.json"))
-        .isInstanceOf(SuiteCli.UsageException.class)
+        .isInstanceOf(Arguments.UsageException.class)
         .hasMessageContaining("event file not found");
   }
 
   @Test
   void unknownFunctionNamesTheOnesThatExist() {
     assertThatThrownBy(() -> cli(Map.of(), "invoke", "NoSuchFunction", event("sqs/standard-batch.json")))
-        .isInstanceOf(SuiteCli.UsageException.class)
+        .isInstanceOf(Arguments.UsageException.class)
         .hasMessageContaining("NoSuchFunction")
         .hasMessageContaining("EventFactoryFunction");
   }
 
   @Test
   void unknownCommandAndOptionsAreRefused() {
-    assertThatThrownBy(() -> cli(Map.of(), "deploy")).isInstanceOf(SuiteCli.UsageException.class);
+    assertThatThrownBy(() -> cli(Map.of(), "deploy")).isInstanceOf(Arguments.UsageException.class);
     assertThatThrownBy(() -> cli(Map.of(), "invoke", "EventFactoryFunction", event("sqs/standard-batch.json"), "--bogus"))
-        .isInstanceOf(SuiteCli.UsageException.class)
+        .isInstanceOf(Arguments.UsageException.class)
         .hasMessageContaining("--bogus");
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
 import io.cqrssuite.testing.stepfunctions.WorkflowRuntime;
+import io.cqrssuite.verification.ProgressLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,11 @@ class SyncRunTest {
     assertThat(summary.path("entities").asLong()).isEqualTo(150);
     assertThat(out).contains("PostgreSQL").contains("OpenSearch").contains("search ");
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("synced");
+    if (ProgressLine.mode() == ProgressLine.Mode.PLAIN) {
+      // No terminal under the build: the sync and import progress come as plain lines, ending with the final state.
+      assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("\r")
+          .containsPattern("  synced ([0-9,]+) / \\1 records").containsPattern("  import: ([0-9,]+) / \\1 chunks done");
+    }
     // The stages after the stream job: the command path and the CSV import through the workflow.
     assertThat(summary.path("commandPath").path("mismatches").asLong()).isZero();
     assertThat(summary.path("commandPath").path("conflicts").asLong()).isEqualTo(1);
@@ -70,7 +76,7 @@ class SyncRunTest {
     for (String[] args : new String[][] {{"run", "--entities", "0"}, {"run", "--versions", "x"}, {"run", "--bogus"}}) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> SuiteCli.run(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), Map.of("SUITE_ROOT", SampleEvents.repositoryRoot().toString())))
-          .isInstanceOf(SuiteCli.UsageException.class);
+          .isInstanceOf(Arguments.UsageException.class);
     }
   }
 }

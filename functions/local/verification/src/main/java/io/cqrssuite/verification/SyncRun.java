@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code ./suite run}: the main job on embedded defaults. A product workload becomes DynamoDB-stream deliveries,
@@ -102,6 +103,7 @@ public final class SyncRun {
   /** How the deliveries went. */
   private static final class Delivery {
     long nanos;
+    int delivered;
     int batches;
     int redeliveries;
     int givenUp;
@@ -115,8 +117,9 @@ public final class SyncRun {
   private static Delivery deliver(CatalogHandler handler, List<ObjectNode> records, int batchSize, PrintStream progress) throws Exception {
     Delivery delivery = new Delivery();
     long t0 = System.nanoTime();
-    long lastShown = 0;
-    int done = 0;
+    ProgressLine shown = ProgressLine.on(progress);
+    Supplier<String> status = () -> String.format("  synced %,d / %,d records  (%,.0f records/s, %d redeliveries)", delivery.delivered,
+        records.size(), delivery.delivered / Math.max((System.nanoTime() - t0) / 1e9, 1e-9), delivery.redeliveries);
     for (int start = 0; start < records.size(); start += batchSize) {
       List<ObjectNode> batch = records.subList(start, Math.min(records.size(), start + batchSize));
       for (int attempt = 1; !batch.isEmpty(); attempt++) {
@@ -131,22 +134,17 @@ public final class SyncRun {
         int from = indexOf(batch, failed);
         if (attempt == MAX_ATTEMPTS) {
           delivery.givenUp += batch.size() - from;
-          progress.printf("%ngave up on %d records from sequence number %s after %d attempts%n", batch.size() - from, failed, attempt);
+          shown.note(String.format("gave up on %d records from sequence number %s after %d attempts", batch.size() - from, failed, attempt));
           break;
         }
         delivery.redeliveries++;
         batch = batch.subList(from, batch.size());
       }
-      done = Math.min(records.size(), start + batchSize);
-      long now = System.nanoTime();
-      if (now - lastShown > 250_000_000L || done == records.size()) {
-        lastShown = now;
-        double seconds = (now - t0) / 1e9;
-        progress.printf("\r  synced %,d / %,d records  (%,.0f records/s, %d redeliveries)   ", done, records.size(), done / Math.max(seconds, 1e-9), delivery.redeliveries);
-      }
+      delivery.delivered = Math.min(records.size(), start + batchSize);
+      shown.update(status);
     }
     delivery.nanos = System.nanoTime() - t0;
-    progress.println();
+    shown.finish(status.get());
     return delivery;
   }
 

@@ -6,6 +6,7 @@ import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.catalog.function.CatalogHandler;
 import io.cqrssuite.testing.lambda.SamTemplate;
+import io.cqrssuite.verification.ProgressLine;
 import io.cqrssuite.verification.workload.ExpectedState;
 import io.cqrssuite.verification.workload.ProductCommand;
 import io.cqrssuite.verification.workload.ProductWorkloadGenerator;
@@ -284,35 +285,34 @@ public final class ChaosRun {
         .build();
   }
 
-  /** A progress line on stderr, at most four times a second. */
+  /** A pass's progress line on stderr: invocations and records delivered so far. */
   private static final class Progress {
-    private final PrintStream out;
+    private final ProgressLine line;
     private final int pass;
     private final int total;
     private final long t0 = System.nanoTime();
-    private long lastShown;
     private long invocations;
     private long records;
 
     Progress(PrintStream out, int pass, int total) {
-      this.out = out;
+      this.line = ProgressLine.on(out);
       this.pass = pass;
       this.total = total;
     }
 
-    void delivered(List<ObjectNode> batch) {
+    synchronized void delivered(List<ObjectNode> batch) {
       invocations++;
       records += batch.size();
-      long now = System.nanoTime();
-      if (now - lastShown > 250_000_000L) {
-        lastShown = now;
-        out.printf("\r  pass %d: %,d invocations carrying %,d records (shard: %,d), %.1f s   ", pass, invocations, records, total,
-            (now - t0) / 1e9);
-      }
+      line.update(this::status);
     }
 
-    void done() {
-      out.println();
+    synchronized void done() {
+      line.finish(status());
+    }
+
+    private String status() {
+      return String.format("  pass %d: %,d invocations carrying %,d records (shard: %,d), %.1f s", pass, invocations, records, total,
+          (System.nanoTime() - t0) / 1e9);
     }
   }
 }

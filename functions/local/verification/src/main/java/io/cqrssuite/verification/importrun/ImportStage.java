@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.catalog.imports.ImportProgress;
+import io.cqrssuite.verification.ProgressLine;
 import io.cqrssuite.verification.cloud.CommandTableStream;
 import io.cqrssuite.verification.cloud.LocalCloud;
 import java.io.ByteArrayInputStream;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -163,23 +165,25 @@ public final class ImportStage {
   }
 
   private static DescribeExecutionResponse follow(LocalCloud cloud, String executionArn, String importId, long deadline, PrintStream progress) {
-    long shown = 0;
+    ProgressLine shown = ProgressLine.on(progress);
     while (true) {
       DescribeExecutionResponse execution = cloud.stepFunctions().describeExecution(r -> r.executionArn(executionArn));
-      boolean done = execution.status() != ExecutionStatus.RUNNING;
-      long now = System.nanoTime();
-      if (done || now - shown > 500_000_000L) {
-        shown = now;
-        progressItem(cloud, importId).ifPresent(item -> progress.printf("\r  import: %,d / %,d chunks done, %,d rows ok, %,d rejected (%s)   ",
-            number(item.get("chunksDone")), number(item.get("chunks")), number(item.get("ok")), number(item.get("rejected")),
-            execution.statusAsString()));
-      }
-      if (done) {
-        progress.println();
+      Supplier<String> status = () -> progressItem(cloud, importId)
+          .map(item -> String.format("  import: %,d / %,d chunks done, %,d rows ok, %,d rejected (%s)", number(item.get("chunksDone")),
+              number(item.get("chunks")), number(item.get("ok")), number(item.get("rejected")), execution.statusAsString()))
+          .orElse(null);
+      if (execution.status() != ExecutionStatus.RUNNING) {
+        String last = status.get();
+        if (last == null) {
+          shown.end();
+        } else {
+          shown.finish(last);
+        }
         return execution;
       }
-      if (now > deadline) {
-        progress.println();
+      shown.update(status);
+      if (System.nanoTime() > deadline) {
+        shown.end();
         throw new IllegalStateException("the import execution " + executionArn + " still runs after the time allowed");
       }
       pause();

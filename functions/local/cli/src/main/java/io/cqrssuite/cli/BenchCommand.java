@@ -1,0 +1,99 @@
+package io.cqrssuite.cli;
+
+import io.cqrssuite.cli.Arguments.UsageException;
+import io.cqrssuite.verification.LocalReadModels;
+import io.cqrssuite.verification.bench.SyncBench;
+import io.cqrssuite.verification.importrun.ImportBench;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ./suite bench sync|import}: how fast the suite syncs against baselines measured in the same run, and how
+ * fast a CSV goes through the whole import path. Both write their own data and check it, so both always run on
+ * their own embedded engines, never on configured ones.
+ */
+final class BenchCommand implements Command {
+  private static final Usage SYNC =
+      Usage.of(
+          "bench sync [--entities N] [--versions N] [--seed N]",
+          "How fast the suite syncs, against baselines measured in the same run: the same in-order product",
+          "commands (default 1000 x 2) through the suite (stream batches into EventFactoryFunction), a naive",
+          "per-document sync (autocommit, ?refresh=true) and the raw limit (bare JDBC batches and _bulk), on one",
+          "embedded PostgreSQL and one OpenSearch node, each path warmed up, then checked against the log.",
+          "A table, then one JSON line; exit 1 when the suite or the raw limit leaves a read model wrong.");
+  private static final Usage IMPORT =
+      Usage.of(
+          "bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]",
+          "A generated CSV (default 100,000 rows, 8 bad) through the whole import path of `run`, once per chunk",
+          "size (default 1000; several: a fresh local cloud each): rows/s from upload to the execution's",
+          "SUCCEEDED and to the read models synced, peak JVM heap, peak RSS of the harness and dynalite, and the",
+          "fastest size; --no-sync stops at SUCCEEDED (to compare chunk sizes). Figures are the local Step",
+          "Functions harness's (aws-local-stepfunctions) and dynalite's,",
+          "not AWS's. Last line: one JSON object; exit 1 when a read model or a count is wrong.");
+
+  @Override
+  public String name() {
+    return "bench";
+  }
+
+  @Override
+  public List<Usage> usage() {
+    return List.of(SYNC, IMPORT);
+  }
+
+  @Override
+  public int run(Arguments arguments, Shell shell) throws Exception {
+    String which = arguments.hasNext() ? arguments.next() : "";
+    return switch (which) {
+      case "sync" -> sync(arguments, shell);
+      case "import" -> importCsv(arguments, shell);
+      default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
+          + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]");
+    };
+  }
+
+  private static int sync(Arguments arguments, Shell shell) throws Exception {
+    SyncBench.Options options = SyncBench.Options.defaults();
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--entities" -> options = options.withEntities(arguments.positiveInt("--entities"));
+        case "--versions" -> options = options.withVersions(arguments.positiveInt("--versions"));
+        case "--seed" -> options = options.withSeed(arguments.longValue("--seed"));
+        default -> throw new UsageException("unknown option '" + word + "' for bench sync");
+      }
+    }
+    // The bench empties the read models between its paths.
+    Map<String, String> environment = ownEngines(shell);
+    try (LocalBackends backends = LocalBackends.start(environment, false, null);
+        LocalReadModels readModels = LocalReadModels.start(shell.root(), environment, shell.err())) {
+      environment.putAll(readModels.settings());
+      return SyncBench.run(options, environment, shell.out(), shell.err());
+    }
+  }
+
+  private static int importCsv(Arguments arguments, Shell shell) throws Exception {
+    ImportBench.Options options = ImportBench.Options.defaults();
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--rows" -> options = options.withRows(arguments.positiveInt("--rows"));
+        case "--chunk-rows" -> options = options.withChunkRows(arguments.positiveInts("--chunk-rows"));
+        case "--seed" -> options = options.withSeed(arguments.longValue("--seed"));
+        case "--no-sync" -> options = options.withoutSync();
+        default -> throw new UsageException("unknown option '" + word + "' for bench import");
+      }
+    }
+    Map<String, String> environment = ownEngines(shell);
+    try (LocalReadModels readModels = LocalReadModels.start(shell.root(), environment, shell.err())) {
+      environment.putAll(readModels.settings());
+      return ImportBench.run(options, shell.root(), shell.env(), environment, shell.out(), shell.err());
+    }
+  }
+
+  private static Map<String, String> ownEngines(Shell shell) throws IOException {
+    Map<String, String> environment = EventFactoryEnvironment.of(shell.root(), shell.env());
+    return EventFactoryEnvironment.withoutReadModels(EventFactoryEnvironment.quiet(environment, shell.env()));
+  }
+}

@@ -1,0 +1,47 @@
+package io.cqrssuite.cli;
+
+import io.cqrssuite.cli.Arguments.UsageException;
+import io.cqrssuite.verification.SamplesRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code ./suite samples}: every sample event through EventFactoryFunction, with a per-source summary. */
+final class SamplesCommand implements Command {
+  @Override
+  public String name() {
+    return "samples";
+  }
+
+  @Override
+  public List<Usage> usage() {
+    return List.of(
+        Usage.of(
+            "samples [--events DIR]",
+            "Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
+            "events/bad/ must be rejected with a reason. Last line: one JSON object. Exit 1 on an unexpected result."));
+  }
+
+  @Override
+  public int run(Arguments arguments, Shell shell) throws Exception {
+    Path events = shell.root().resolve("events");
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      if (word.equals("--events")) {
+        events = Path.of(arguments.value("--events"));
+      } else {
+        throw new UsageException("unknown option '" + word + "' for samples");
+      }
+    }
+    if (!Files.isDirectory(events)) {
+      throw new UsageException("events directory not found: " + events);
+    }
+    Map<String, String> environment = EventFactoryEnvironment.quiet(EventFactoryEnvironment.of(shell.root(), shell.env()), shell.env());
+    try (LocalBackends backends =
+        LocalBackends.start(environment, false, shell.err(), shell.root(), Set.of("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT"))) {
+      return SamplesRun.run(events, environment, shell.out());
+    }
+  }
+}
