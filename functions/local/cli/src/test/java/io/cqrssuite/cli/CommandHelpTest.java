@@ -123,7 +123,7 @@ class CommandHelpTest {
 
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).startsWith("usage: ./suite test").contains("Maven verify", "functions/starter");
+    assertThat(output).startsWith("usage: ./suite test").contains("Maven install", "functions/starter");
     assertThat(ran).as("nothing ran").doesNotExist();
   }
 }
