@@ -151,9 +151,15 @@ class CommandStreamSyncTest {
     DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(readModel)).log(log).retry(TransientRetry.none()).correlation(new CorrelationContext()).intake(intake).build();
     closing.add(dispatcher);
     Set<EventHandler<?>> handlers = Set.of(new CommandSyncTaskHandler(service, intake, dispatcher, tables));
-    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new CommandTaskRouting(new DefaultEventFactory())), BatchProcessor.builder(new EventBus(handlers, UnhandledEvents.FAIL)).batchHandlers(Set.of(dispatcher)).build()).taskCallbacks(() -> {
+    return EventEntrypoint.builder(
+            mapper,
+            new EventDecoder(mapper, new CommandTaskRouting(new DefaultEventFactory())),
+            BatchProcessor.builder(new EventBus(handlers, UnhandledEvents.FAIL)).batchHandlers(Set.of(dispatcher)).build())
+        .taskCallbacks(() -> {
           throw new AssertionError("no task token in these tests");
-        }).log(log).build();
+        })
+        .log(log)
+        .build();
   }
 
   private EventEntrypoint direct() {

@@ -88,8 +88,11 @@ public final class SettingsReader {
     } catch (NumberFormatException e) {
       throw invalid(name, what, value.get());
     }
-    if (parsed < min || parsed > max) {
-      throw invalid(name, what + (max < Long.MAX_VALUE ? " (at most " + max + ")" : ""), value.get());
+    if (parsed < min) {
+      throw invalid(name, what, value.get());
+    }
+    if (parsed > max) {
+      throw invalid(name, "at most " + max, value.get());
     }
     return parsed;
   }

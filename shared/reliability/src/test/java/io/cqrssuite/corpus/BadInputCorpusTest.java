@@ -139,7 +139,14 @@ class BadInputCorpusTest {
       RecordingDeadLetters deadLetters = new RecordingDeadLetters();
       ObjectMapper mapper = EventJson.newMapper();
       EventEntrypoint entrypoint =
-          EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(Set.of(new StrictHandler()), UnhandledEvents.FAIL)).build()).taskCallbacks(() -> callbacks).log(QUIET).deadLetters(deadLetters).build();
+          EventEntrypoint.builder(
+                  mapper,
+                  new EventDecoder(mapper, new DefaultEventFactory()),
+                  BatchProcessor.builder(new EventBus(Set.of(new StrictHandler()), UnhandledEvents.FAIL)).build())
+              .taskCallbacks(() -> callbacks)
+              .log(QUIET)
+              .deadLetters(deadLetters)
+              .build();
       stepFunctions.reset();
 
       InvocationOutcome outcome = entrypoint.handle(new ByteArrayInputStream(c.content()));

@@ -127,10 +127,16 @@ class EventEntrypointTest {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
     EventDecoder decoder = new EventDecoder(mapper, new DefaultEventFactory());
     StepFunctionsTaskCallbacks taskCallbacks = new StepFunctionsTaskCallbacks(client, log);
-    return EventEntrypoint.builder(mapper, decoder, BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
+    return EventEntrypoint.builder(
+            mapper,
+            decoder,
+            BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build())
+        .taskCallbacks(() -> {
           callbacksRequested.incrementAndGet();
           return taskCallbacks;
-        }).log(log).build();
+        })
+        .log(log)
+        .build();
   }
 
   private InvocationOutcome invoke(String sample, EventHandler<?>... handlers) {

@@ -102,9 +102,18 @@ class EventEntrypointAlarmTest {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
     AlarmPublisher alarms =
         new AlarmPublisher(snsClient, TOPIC, null, Duration.ofMinutes(5), "catalog", mapper, log, Clock.fixed(NOW, ZoneOffset.UTC));
-    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
+    return EventEntrypoint.builder(
+            mapper,
+            new EventDecoder(mapper, new DefaultEventFactory()),
+            BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build())
+        .taskCallbacks(() -> {
           throw new AssertionError("no task callbacks in these tests");
-        }).log(log).deadLetters(deadLetters).clock(Clock.fixed(NOW, ZoneOffset.UTC)).alarms(alarms).build();
+        })
+        .log(log)
+        .deadLetters(deadLetters)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .alarms(alarms)
+        .build();
   }
 
   private static TestHandler<SqsMessageEvent> poisonFor(String... messageIds) {

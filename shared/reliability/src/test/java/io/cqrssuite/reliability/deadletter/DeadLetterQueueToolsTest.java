@@ -107,9 +107,17 @@ class DeadLetterQueueToolsTest {
 
   private EventEntrypoint entrypoint(DeadLetterSink deadLetters, Instant now, EventHandler<?>... handlers) {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
-    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
+    return EventEntrypoint.builder(
+            mapper,
+            new EventDecoder(mapper, new DefaultEventFactory()),
+            BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build())
+        .taskCallbacks(() -> {
           throw new AssertionError("no task callbacks");
-        }).log(log).deadLetters(deadLetters).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+        })
+        .log(log)
+        .deadLetters(deadLetters)
+        .clock(Clock.fixed(now, ZoneOffset.UTC))
+        .build();
   }
 
   private DeadLetterSink deadLetters() {

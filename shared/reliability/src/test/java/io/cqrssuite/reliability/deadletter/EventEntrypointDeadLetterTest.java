@@ -151,9 +151,17 @@ class EventEntrypointDeadLetterTest {
 
   private EventEntrypoint entrypoint(DeadLetterSink deadLetters, EventHandler<?>... handlers) {
     Set<EventHandler<?>> set = new LinkedHashSet<>(List.of(handlers));
-    return EventEntrypoint.builder(mapper, new EventDecoder(mapper, new DefaultEventFactory()), BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build()).taskCallbacks(() -> {
+    return EventEntrypoint.builder(
+            mapper,
+            new EventDecoder(mapper, new DefaultEventFactory()),
+            BatchProcessor.builder(new EventBus(set, UnhandledEvents.FAIL)).build())
+        .taskCallbacks(() -> {
           throw new AssertionError("no task callbacks in these tests");
-        }).log(log).deadLetters(deadLetters).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+        })
+        .log(log)
+        .deadLetters(deadLetters)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        .build();
   }
 
   private InvocationOutcome invoke(String sample, EventHandler<?>... handlers) {

@@ -50,4 +50,22 @@ class RdsSettingsTest {
         .startsWith("proxy.example.internal:3306/?")
         .contains("Action=connect", "DBUser=sync", "X-Amz-Signature=");
   }
+
+  @Test
+  void migrationsAreReadFromTheFunctionsOwnResourcesUnlessNamedWithTheDialectFilledIn() {
+    RdsSettings byDefault = RdsSettings.fromEnvironment(Map.of("SUITE_RDS_URL", "jdbc:postgresql://db:5432/catalog"));
+    RdsSettings named =
+        RdsSettings.fromEnvironment(
+            Map.of(
+                "SUITE_RDS_URL", "jdbc:mariadb://db:3306/catalog",
+                "SUITE_RDS_MIGRATIONS", "classpath:orders/{dialect}, filesystem:/opt/sql/{dialect}/extra"));
+
+    assertThat(byDefault.migrationLocations()).containsExactly("classpath:db/migration/postgresql");
+    assertThat(named.migrationLocations()).containsExactly("classpath:orders/mariadb", "filesystem:/opt/sql/mariadb/extra");
+    assertThatThrownBy(
+            () ->
+                RdsSettings.fromEnvironment(
+                    Map.of("SUITE_RDS_URL", "jdbc:postgresql://db/catalog", "SUITE_RDS_MIGRATIONS", " , ")))
+        .hasMessageContaining("SUITE_RDS_MIGRATIONS names no location");
+  }
 }
