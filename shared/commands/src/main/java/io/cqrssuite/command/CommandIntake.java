@@ -3,6 +3,9 @@ package io.cqrssuite.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.entity.Resolution;
+import io.cqrssuite.entity.TableMappingConfig;
+import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.workflow.WorkflowStarts;
@@ -11,15 +14,15 @@ import io.cqrssuite.sync.SyncOutcome;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The command side's {@link ChangeIntake}: each record of the command table's stream, in stream order, is written to
  * the data and history tables by {@link CommandSync} before the read models see it (direct mode), or starts the
  * command's own sync workflow (workflow mode: the read models are then written by its task, not here). Every record
  * is applied, not only the newest of a batch, so history has no gaps; {@code CommandSync} is version-guarded, so a
- * redelivered or reordered record changes nothing. A {@code REMOVE} on the command table (TTL expiring an old
- * command) touches neither table.
+ * redelivered or reordered record changes nothing. Records are read through the table mappings like any other: a
+ * {@code REMOVE} on the command table (TTL expiring an old command) is housekeeping by its mapping and touches
+ * neither table; other mapped tables' changes are projected; unmapped tables are left to the handlers.
  *
  * <p>Large attributes held in S3 are resolved to their values before any read model sees them, on every table's
  * changes (the data table holds pointers too), when a command bucket is configured. A pointer that cannot be read
@@ -32,6 +35,7 @@ public final class CommandIntake implements ChangeIntake {
   private static final String CORRELATION_ID = "correlationId";
 
   private final CommandTables tables;
+  private final TableMappings mappings;
   private final CommandSync sync;
   private final CommandImages images;
   private final CommandSyncSettings mode;
@@ -44,6 +48,7 @@ public final class CommandIntake implements ChangeIntake {
    */
   public CommandIntake(
       CommandTables tables,
+      TableMappings mappings,
       CommandSync sync,
       CommandImages images,
       CommandSyncSettings mode,
@@ -52,7 +57,14 @@ public final class CommandIntake implements ChangeIntake {
     if (mode.mode() == CommandSyncSettings.Mode.WORKFLOW && starts == null) {
       throw new IllegalArgumentException("workflow mode needs WorkflowStarts");
     }
+    if (mappings.forTable(tables.command()).isEmpty()) {
+      throw new IllegalArgumentException(
+          "command table '" + tables.command() + "' has no table mapping: declare it in code (CommandTables.tableMappings)"
+              + " or in " + TableMappingConfig.VARIABLE + ", e.g. " + TableMappingConfig.VARIABLE + "="
+              + TableMappingConfig.format(tables.tableMappings("<entity type>")));
+    }
     this.tables = tables;
+    this.mappings = mappings;
     this.sync = sync;
     this.images = images;
     this.mode = mode;
@@ -62,18 +74,17 @@ public final class CommandIntake implements ChangeIntake {
 
   @Override
   public Intake take(DataChangeEvent event) {
-    if (!tables.command().equals(event.tableName())) {
-      Intake plain = NORMALISED.take(event);
-      return plain.change().isEmpty() ? plain : Intake.project(resolved(plain.change().get()), plain.done());
+    Resolution resolution = mappings.resolve(event);
+    if (!(resolution instanceof Resolution.Entity entity)) {
+      return ChangeIntake.intake(resolution);
     }
-    Optional<ChangeRecord> change = event.change();
-    if (change.isEmpty()) {
-      return Intake.settled(Map.of("action", "SKIP", "why", ChangeIntake.housekeeping(event)));
+    if (!tables.command().equals(event.tableName())) {
+      return Intake.project(resolved(entity.change()), Map.of());
     }
     if (mode.mode() == CommandSyncSettings.Mode.WORKFLOW) {
-      return started(change.get(), event.eventId());
+      return started(entity.change(), event.eventId());
     }
-    return apply(change.get());
+    return apply(entity.change());
   }
 
   /**

@@ -12,6 +12,7 @@ import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.workflow.WorkflowStarts;
+import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.sync.ChangeIntake;
 import io.cqrssuite.sync.DataSyncDispatcher;
 import io.cqrssuite.sync.SyncModule;
@@ -59,6 +60,7 @@ public interface CommandModule {
       AwsSettings aws,
       AwsClients clients,
       WorkflowStarts starts,
+      TableMappings mappings,
       ObjectMapper mapper) {
     if (settings.isEmpty()) {
       return Optional.empty();
@@ -71,7 +73,7 @@ public interface CommandModule {
     CommandService service = new CommandService(dynamoDb, s3, s, mapper, Clock.systemUTC());
     CommandSync sync = new CommandSync(dynamoDb, s.tables());
     CommandImages images = s.bucket() == null ? null : service.images();
-    CommandIntake intake = new CommandIntake(s.tables(), sync, images, mode, starts, mapper);
+    CommandIntake intake = new CommandIntake(s.tables(), mappings, sync, images, mode, starts, mapper);
     return Optional.of(new CommandSide(s, service, sync, intake));
   }
 
@@ -96,8 +98,8 @@ public interface CommandModule {
    * the read models; records are only normalised while the command side is off.
    */
   @Provides
-  static ChangeIntake changeIntake(Optional<CommandSide> side) {
-    return side.<ChangeIntake>map(CommandSide::intake).orElse(ChangeIntake.NORMALISED);
+  static ChangeIntake changeIntake(Optional<CommandSide> side, TableMappings mappings) {
+    return side.<ChangeIntake>map(CommandSide::intake).orElseGet(() -> ChangeIntake.mapped(mappings));
   }
 
   @Provides

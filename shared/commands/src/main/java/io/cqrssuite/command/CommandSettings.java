@@ -56,15 +56,23 @@ public record CommandSettings(CommandTables tables, String bucket, int offloadTh
     if (command.isEmpty()) {
       return Optional.empty();
     }
-    CommandTables derived = CommandTables.fromCommandTable(command.get());
+    Optional<String> data = settings.text(DATA_TABLE);
+    Optional<String> history = settings.text(HISTORY_TABLE);
     CommandTables tables =
-        new CommandTables(
-            command.get(), settings.text(DATA_TABLE, derived.data()), settings.text(HISTORY_TABLE, derived.history()));
+        data.isPresent() && history.isPresent()
+            ? new CommandTables(command.get(), data.get(), history.get())
+            : derived(command.get(), data, history);
     return Optional.of(
         new CommandSettings(
             tables,
             settings.text(BUCKET).orElse(null),
             settings.nonNegativeInt(OFFLOAD_BYTES, DEFAULT_OFFLOAD_BYTES),
             Duration.ofDays(settings.nonNegativeLong(TTL_DAYS, 0))));
+  }
+
+  /** The tables named after the command table, each as configured where it is. */
+  private static CommandTables derived(String command, Optional<String> data, Optional<String> history) {
+    CommandTables named = CommandTables.fromCommandTable(command);
+    return new CommandTables(command, data.orElse(named.data()), history.orElse(named.history()));
   }
 }

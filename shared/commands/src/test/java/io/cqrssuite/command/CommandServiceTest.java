@@ -1,5 +1,7 @@
 package io.cqrssuite.command;
 
+import io.cqrssuite.entity.TableMappings;
+import io.cqrssuite.entity.Resolution;
 import io.cqrssuite.testing.aws.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -149,7 +151,8 @@ class CommandServiceTest {
 
     DataChangeEvent event = new DataChangeEvent("e1", tables.command(), DataChangeEvent.Operation.INSERT, false,
         null, null, result.command().image(), "1", NOW, null, "us-east-1");
-    ChangeRecord change = event.change().orElseThrow();
+    ChangeRecord change =
+        ((Resolution.Entity) new TableMappings(tables.tableMappings("product")).resolve(event)).change();
     assertThat(change.pk()).isEqualTo(PK);
     assertThat(change.code()).isEqualTo("P-001");
     assertThat(change.id()).isEqualTo("PRODUCT#acme#P-001");

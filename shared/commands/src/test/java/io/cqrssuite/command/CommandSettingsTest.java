@@ -34,11 +34,23 @@ class CommandSettingsTest {
   }
 
   @Test
-  void namesThatHideATablesRoleAndOutOfRangeNumbersAreRefused() {
+  void tablesNamedByConfigurationMayHaveAnyNameAndOnlyDerivedNamesNeedTheSuffix() {
+    // Which table is which comes from the variables, never from a name's suffix.
+    CommandTables named =
+        CommandSettings.fromEnvironment(
+                Map.of("SUITE_COMMAND_TABLE", "p-log", "SUITE_COMMAND_DATA_TABLE", "p-latest", "SUITE_COMMAND_HISTORY_TABLE", "p-past"))
+            .orElseThrow()
+            .tables();
+    assertThat(named).isEqualTo(new CommandTables("p-log", "p-latest", "p-past"));
+    assertThat(CommandSettings.fromEnvironment(Map.of("SUITE_COMMAND_TABLE", "p-command", "SUITE_COMMAND_DATA_TABLE", "p-latest"))
+            .orElseThrow().tables())
+        .isEqualTo(new CommandTables("p-command", "p-latest", "p-history"));
     assertThatThrownBy(() -> CommandSettings.fromEnvironment(Map.of("SUITE_COMMAND_TABLE", "products")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-command");
-    assertThatThrownBy(() -> CommandSettings.fromEnvironment(Map.of("SUITE_COMMAND_TABLE", "p-command", "SUITE_COMMAND_DATA_TABLE", "p-latest")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-data");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUITE_COMMAND_DATA_TABLE");
+  }
+
+  @Test
+  void outOfRangeNumbersAreRefused() {
     assertThatThrownBy(() -> CommandSettings.fromEnvironment(Map.of("SUITE_COMMAND_TABLE", "p-command", "SUITE_COMMAND_OFFLOAD_BYTES", "500000")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUITE_COMMAND_OFFLOAD_BYTES");
     assertThatThrownBy(() -> CommandSettings.fromEnvironment(Map.of("SUITE_COMMAND_TABLE", "p-command", "SUITE_COMMAND_TTL_DAYS", "-1")))

@@ -1,5 +1,6 @@
 package io.cqrssuite.command;
 
+import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.testing.aws.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,7 +148,9 @@ class CommandStreamSyncTest {
   /** The stream side as {@code CommandModule} wires it, on a DynamoDB client that fails data puts of chosen codes. */
   private EventEntrypoint entrypoint(CommandSyncSettings mode, WorkflowStarts starts) {
     DynamoDbClient failing = failingDataPuts(dynamoDb);
-    CommandIntake intake = new CommandIntake(tables, new CommandSync(failing, tables), new CommandImages(s3, mapper), mode, starts, mapper);
+    CommandIntake intake =
+        new CommandIntake(
+            tables, new TableMappings(tables.tableMappings("product")), new CommandSync(failing, tables), new CommandImages(s3, mapper), mode, starts, mapper);
     DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(readModel)).log(log).retry(TransientRetry.none()).correlation(new CorrelationContext()).intake(intake).build();
     closing.add(dispatcher);
     Set<EventHandler<?>> handlers = Set.of(new CommandSyncTaskHandler(service, intake, dispatcher, tables));

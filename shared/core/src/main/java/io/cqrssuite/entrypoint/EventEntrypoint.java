@@ -97,7 +97,9 @@ public final class EventEntrypoint {
         failures.put(record.record().index(), failure);
       }
     }
-    return responses.shape(source, processed.result(), failures).withDeadLettered(processed.deadLettered().size());
+    return responses
+        .shape(source, processed.result(), failures, delivery.batch().window())
+        .withDeadLettered(processed.deadLettered().size());
   }
 
   private void logFailure(EventSource source, RecordResult record, Throwable failure) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.bus.BatchResult;
 import io.cqrssuite.bus.RecordResult;
 import io.cqrssuite.event.EventSource;
+import io.cqrssuite.event.TumblingWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import javax.inject.Inject;
  *   <li>SQS: {@code batchItemFailures} with the {@code messageId} of every failed record (FIFO: the failed message
  *       and the rest of its group);
  *   <li>DynamoDB streams: {@code batchItemFailures} with the <em>lowest</em> failed sequence number, from which
- *       Lambda redelivers;
+ *       Lambda redelivers; in a tumbling window, with the window's {@code state} as it came;
  *   <li>S3, SNS, EventBridge (asynchronous): nothing on success; the invocation fails when a record failed, so
  *       Lambda retries the event and then sends it to the on-failure destination;
  *   <li>Step Functions: with a task token the answer went back through the callbacks, and the invocation fails only
@@ -40,11 +41,14 @@ final class ResponseShapes {
     this.tasks = tasks;
   }
 
-  /** {@code failures}: the records that stay failed, by record index, in record order. */
-  InvocationOutcome shape(EventSource source, BatchResult result, Map<Integer, Throwable> failures) {
+  /**
+   * {@code failures}: the records that stay failed, by record index, in record order; {@code window}: the stream
+   * delivery's tumbling window, or {@code null}.
+   */
+  InvocationOutcome shape(EventSource source, BatchResult result, Map<Integer, Throwable> failures, TumblingWindow window) {
     return switch (source) {
       case SQS -> queueBatch(result, failures);
-      case DYNAMODB_STREAM -> streamBatch(result, failures);
+      case DYNAMODB_STREAM -> streamBatch(result, failures, window);
       case STEP_FUNCTIONS -> task(result, failures);
       default -> asynchronous(source, result, failures);
     };
@@ -60,18 +64,21 @@ final class ResponseShapes {
     return new InvocationOutcome(EventSource.SQS, result, batchItemFailures(ids), null);
   }
 
-  private InvocationOutcome streamBatch(BatchResult result, Map<Integer, Throwable> failures) {
+  private InvocationOutcome streamBatch(BatchResult result, Map<Integer, Throwable> failures, TumblingWindow window) {
     // Lambda redelivers from the reported sequence number on: report only the lowest (first) failure.
+    List<String> lowest = List.of();
     for (RecordResult record : result.records()) {
       if (failures.containsKey(record.record().index())) {
-        return new InvocationOutcome(
-            EventSource.DYNAMODB_STREAM,
-            result,
-            batchItemFailures(List.of(nullToEmpty(record.record().itemIdentifier()))),
-            null);
+        lowest = List.of(nullToEmpty(record.record().itemIdentifier()));
+        break;
       }
     }
-    return new InvocationOutcome(EventSource.DYNAMODB_STREAM, result, batchItemFailures(List.of()), null);
+    ObjectNode response = batchItemFailures(lowest);
+    if (window != null) {
+      // The window's next invocation gets back what this one returns as state: hand on what we were given.
+      response.set("state", window.state());
+    }
+    return new InvocationOutcome(EventSource.DYNAMODB_STREAM, result, response, null);
   }
 
   private InvocationOutcome task(BatchResult result, Map<Integer, Throwable> failures) {
@@ -104,7 +111,7 @@ final class ResponseShapes {
             first));
   }
 
-  private JsonNode batchItemFailures(List<String> ids) {
+  private ObjectNode batchItemFailures(List<String> ids) {
     ObjectNode response = mapper.createObjectNode();
     ArrayNode items = response.putArray("batchItemFailures");
     for (String id : ids) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cqrssuite.event.DataChangeEvent;
+import io.cqrssuite.event.TumblingWindow;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.event.DomainEvent;
 import io.cqrssuite.event.EventBridgeEvent;
 import io.cqrssuite.event.EventSource;
@@ -231,7 +233,48 @@ final class DeliveryParser {
 
   // ---- DynamoDB streams --------------------------------------------------------------------------------------
 
-  DataChangeEvent dynamodbRecord(JsonNode record, String where) {
+  /**
+   * The tumbling window of a stream delivery ({@code window}, {@code state}, {@code isFinalInvokeForWindow},
+   * {@code isWindowTerminatedEarly}, {@code shardId} beside {@code Records}), or {@code null} without one.
+   */
+  TumblingWindow tumblingWindow(JsonNode root) {
+    JsonNode window = root.get("window");
+    if (window == null || window.isNull()) {
+      return null;
+    }
+    if (!window.isObject()) {
+      throw new InvalidEventException("window", "must be an object with start and end");
+    }
+    JsonNode state = root.get("state");
+    ObjectNode kept;
+    if (state == null || state.isNull()) {
+      kept = mapper.createObjectNode();
+    } else if (state.isObject()) {
+      kept = (ObjectNode) state;
+    } else {
+      throw new InvalidEventException("state", "must be an object, found " + state.getNodeType());
+    }
+    return new TumblingWindow(
+        optionalInstant(window, "start", "window"),
+        optionalInstant(window, "end", "window"),
+        kept,
+        flag(root, "isFinalInvokeForWindow"),
+        flag(root, "isWindowTerminatedEarly"),
+        optionalText(root, "shardId", ""));
+  }
+
+  private static boolean flag(JsonNode root, String field) {
+    JsonNode value = root.get(field);
+    if (value == null || value.isNull()) {
+      return false;
+    }
+    if (!value.isBoolean()) {
+      throw new InvalidEventException(field, "must be true or false, found " + value.getNodeType());
+    }
+    return value.booleanValue();
+  }
+
+  DataChangeEvent dynamodbRecord(JsonNode record, String where, TumblingWindow window) {
     String eventName = text(record, "eventName", where);
     DataChangeEvent.Operation operation;
     try {
@@ -257,7 +300,8 @@ final class DeliveryParser {
         text(dynamodb, "SequenceNumber", at),
         creationTime(dynamodb, at),
         arn,
-        optionalText(record, "awsRegion", where));
+        optionalText(record, "awsRegion", where),
+        window);
   }
 
   /** The stream sequence number without parsing the rest: what {@code batchItemFailures} reports. */

@@ -12,6 +12,7 @@ import io.cqrssuite.event.S3ObjectEvent;
 import io.cqrssuite.event.SnsMessageEvent;
 import io.cqrssuite.event.SqsMessageEvent;
 import io.cqrssuite.event.TaskEvent;
+import io.cqrssuite.event.TumblingWindow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -61,11 +62,12 @@ public final class EventDecoder {
       case STEP_FUNCTIONS:
         return single(source, root, () -> List.of(parser.task(root, "")), taskId(root));
       default:
-        return records(source, root.get("Records"));
+        TumblingWindow window = source == EventSource.DYNAMODB_STREAM ? parser.tumblingWindow(root) : null;
+        return records(source, root.get("Records"), window);
     }
   }
 
-  private InboundBatch records(EventSource source, JsonNode records) {
+  private InboundBatch records(EventSource source, JsonNode records, TumblingWindow window) {
     List<InboundRecord> out = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
       JsonNode record = records.get(i);
@@ -78,16 +80,16 @@ public final class EventDecoder {
           throw new InvalidEventException(
               where + ".eventSource", "a " + source + " batch cannot hold a " + recordSource + " record");
         }
-        List<DomainEvent> builtIn = parseRecord(source, record, where);
+        List<DomainEvent> builtIn = parseRecord(source, record, where, window);
         out.add(new InboundRecord(i, id, order, record, transformAll(builtIn), null, taskToken(builtIn)));
       } catch (RuntimeException e) {
         out.add(new InboundRecord(i, id, order, record, List.of(), e, null));
       }
     }
-    return new InboundBatch(source, out);
+    return new InboundBatch(source, out, window);
   }
 
-  private List<DomainEvent> parseRecord(EventSource source, JsonNode record, String where) {
+  private List<DomainEvent> parseRecord(EventSource source, JsonNode record, String where, TumblingWindow window) {
     switch (source) {
       case S3:
         return List.of(parser.s3Record(record, where));
@@ -96,7 +98,7 @@ public final class EventDecoder {
       case SNS:
         return parser.snsRecord(record, where);
       case DYNAMODB_STREAM:
-        return List.of(parser.dynamodbRecord(record, where));
+        return List.of(parser.dynamodbRecord(record, where, window));
       default:
         throw new IllegalStateException("not a Records source: " + source);
     }

@@ -20,6 +20,10 @@ final class SourceDetector {
           "", "an event must be a JSON object, found " + (root == null ? "nothing" : root.getNodeType()));
     }
     JsonNode records = root.get("Records");
+    if (records != null && records.isArray() && records.isEmpty() && tumblingWindowOfAStream(root)) {
+      // A tumbling window's last invocation may carry no record: the window alone.
+      return EventSource.DYNAMODB_STREAM;
+    }
     if (records != null) {
       if (!records.isArray() || records.isEmpty()) {
         throw new InvalidEventException("Records", "must be a non-empty array");
@@ -47,6 +51,10 @@ final class SourceDetector {
         "unknown event source: not S3, SQS, SNS or DynamoDB-stream Records, not an EventBridge event, not a Step"
             + " Functions task payload (taskToken / executionId + state); top-level fields "
             + fieldNames(root));
+  }
+
+  private static boolean tumblingWindowOfAStream(JsonNode root) {
+    return root.path("window").isObject() && root.path("eventSourceARN").asText("").startsWith("arn:aws:dynamodb:");
   }
 
   /** The source a single record names: {@code eventSource} (S3, SQS, DynamoDB) or {@code EventSource} (SNS). */

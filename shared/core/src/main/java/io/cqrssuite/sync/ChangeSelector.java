@@ -47,4 +47,23 @@ public sealed interface ChangeSelector {
       return suffixes.stream().anyMatch(s -> table.endsWith(s.toLowerCase(Locale.ROOT)));
     }
   }
+
+  /** Changes of the entity types a table mapping names, such as {@code order} of a single table. */
+  record EntityType(List<String> types) implements ChangeSelector {
+    public EntityType {
+      types = List.copyOf(types);
+      if (types.isEmpty() || types.stream().anyMatch(t -> Objects.requireNonNull(t).isEmpty())) {
+        throw new IllegalArgumentException("entity types must be a non-empty list of non-empty names");
+      }
+    }
+
+    public static EntityType of(String... types) {
+      return new EntityType(List.of(types));
+    }
+
+    @Override
+    public boolean accepts(ChangeRecord change) {
+      return change.type() != null && types.contains(change.type());
+    }
+  }
 }

@@ -2,6 +2,8 @@ package io.cqrssuite.sync;
 
 import io.cqrssuite.bus.BatchEventHandler;
 import io.cqrssuite.bus.HandlerOutcome;
+import io.cqrssuite.entity.MappingException;
+import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.failure.FailureClassifier;
@@ -31,9 +33,10 @@ import javax.inject.Singleton;
  *
  * <ol>
  *   <li>each {@link DataChangeEvent} passes the {@link ChangeIntake}, one after the other in stream order: by
- *       default it is normalised to its {@link ChangeRecord}; one that cannot be (no pk, no version) fails alone,
- *       permanently; housekeeping (TTL expiry, command-table REMOVE) succeeds with nothing to write. A command-side
- *       intake writes the data and history tables here, per record, before any read model is written;
+ *       default its table's mapping resolves it to a {@link ChangeRecord}; one that cannot be (a key or the version
+ *       missing) fails alone, permanently; housekeeping (TTL expiry, a removal the mapping calls housekeeping)
+ *       succeeds with nothing to write; a record of a table without a mapping is left to the handlers. A
+ *       command-side intake writes the data and history tables here, per record, before any read model is written;
  *   <li>per handler, only the highest version of each entity in the delivery is kept (at equal versions a delete
  *       wins: a stream REMOVE carries the version of the last upsert), so the target writes each entity once;
  *   <li>the handlers run concurrently, each with its whole batch ({@link DataSyncHandler#sync});
@@ -58,7 +61,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
    * The changes a target failed transiently are synced again, and only those, while {@code retry} allows (attempts
    * left, time left in the invocation). The target threads run inside the scope of {@code correlation} current at
    * the caller. Each record is first taken by {@code intake} when one is bound (the command side binds one), else
-   * normalised ({@link ChangeIntake#NORMALISED}).
+   * resolved by the function's {@code mappings} ({@link ChangeIntake#mapped}).
    *
    * @param log {@code null} when conflict decisions are not recorded
    */
@@ -68,8 +71,9 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
       StructuredLog log,
       TransientRetry retry,
       CorrelationContext correlation,
+      TableMappings mappings,
       Optional<ChangeIntake> intake) {
-    this(handlers, log, retry, correlation, intake.orElse(ChangeIntake.NORMALISED));
+    this(handlers, log, retry, correlation, intake.orElseGet(() -> ChangeIntake.mapped(mappings)));
   }
 
   private DataSyncDispatcher(
@@ -98,7 +102,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
 
   /**
    * A dispatcher built by hand, for tests and tools: without a log (conflict decisions are not recorded), without
-   * in-invocation retries, with a correlation context of its own and the normalising intake, unless set.
+   * in-invocation retries, with a correlation context of its own and no table mapped, unless set.
    */
   public static Builder builder(Collection<? extends DataSyncHandler> handlers) {
     return new Builder(handlers);
@@ -110,7 +114,7 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
     private StructuredLog log;
     private TransientRetry retry = TransientRetry.none();
     private CorrelationContext correlation = new CorrelationContext();
-    private ChangeIntake intake = ChangeIntake.NORMALISED;
+    private ChangeIntake intake = ChangeIntake.mapped(TableMappings.none());
 
     private Builder(Collection<? extends DataSyncHandler> handlers) {
       // Insertion order is the targets' order in logs and results.
@@ -132,6 +136,13 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
       return this;
     }
 
+    /** The table mappings records are resolved by (none by default: every record is left to the handlers). */
+    public Builder mappings(TableMappings mappings) {
+      this.intake = ChangeIntake.mapped(mappings);
+      return this;
+    }
+
+    /** An intake of its own, instead of {@link #mappings}. */
     public Builder intake(ChangeIntake intake) {
       this.intake = Objects.requireNonNull(intake);
       return this;
@@ -163,12 +174,18 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
       try {
         // The intake's own writes (a command to the data table) get the same in-invocation retries as the targets.
         ChangeIntake.Intake taken = retry.call(() -> intake.take(event));
-        if (taken.change().isEmpty()) {
+        if (taken.forHandlers()) {
+          // Not the read models' record: a null outcome leaves it to the handlers and the unhandled-event policy.
+          outcomes[i] = null;
+        } else if (taken.change().isEmpty()) {
           outcomes[i] = new HandlerOutcome.Succeeded(name(), taken.done());
         } else {
           changes[i] = taken.change().get();
           done.set(i, taken.done());
         }
+      } catch (MappingException e) {
+        // Named after the table: the dead letters and the one alarm of a broken table say which mapping failed.
+        outcomes[i] = new HandlerOutcome.Failed("TableMapping[" + e.table() + "]", e, FailureKind.PERMANENT);
       } catch (Exception e) {
         outcomes[i] = new HandlerOutcome.Failed(name(), e, FailureClassifier.classify(e));
       }

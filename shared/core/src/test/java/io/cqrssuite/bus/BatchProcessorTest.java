@@ -1,5 +1,7 @@
 package io.cqrssuite.bus;
 
+import io.cqrssuite.entity.MappingException;
+import io.cqrssuite.fixtures.ProductTables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -222,12 +224,12 @@ class BatchProcessorTest {
 
   @Test
   void changeWithoutVersionFailsItsRecordPermanentlyAndTheStreamStops() {
-    TestHandler<DataChangeEvent> handler = TestHandler.of("sync", DataChangeEvent.class, e -> e.change().orElse(null));
+    TestHandler<DataChangeEvent> handler = TestHandler.of("sync", DataChangeEvent.class, ProductTables::resolve);
 
     BatchResult result = processor(handler).process(decode("bad/dynamodb-missing-version.json"));
 
     assertThat(statuses(result)).containsExactly(Status.FAILED, Status.NOT_ATTEMPTED);
-    assertThat(result.records().get(0).failure()).isInstanceOf(InvalidEventException.class).hasMessageContaining("version");
+    assertThat(result.records().get(0).failure()).isInstanceOf(MappingException.class).hasMessageContaining("version");
     assertThat(result.records().get(0).failureKind()).isEqualTo(FailureKind.PERMANENT);
   }
 

@@ -1,5 +1,8 @@
 package io.cqrssuite.factory;
 
+import io.cqrssuite.entity.MappingException;
+import io.cqrssuite.entity.Resolution;
+import io.cqrssuite.fixtures.ProductTables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -18,7 +21,6 @@ import io.cqrssuite.event.MessageAttribute;
 import io.cqrssuite.event.S3ObjectEvent;
 import io.cqrssuite.event.SnsMessageEvent;
 import io.cqrssuite.event.SqsMessageEvent;
-import io.cqrssuite.event.TableKind;
 import io.cqrssuite.event.TaskEvent;
 import io.cqrssuite.fixtures.SampleEvents;
 import java.io.ByteArrayInputStream;
@@ -480,8 +482,7 @@ class EventDecoderTest {
       assertNoneRejected(batch);
       List<DataChangeEvent> changes =
           batch.records().stream().map(r -> onlyEvent(r, DataChangeEvent.class)).toList();
-      assertThat(changes).extracting(DataChangeEvent::tableName).containsOnly("product-command");
-      assertThat(changes.get(0).tableKind()).isEqualTo(TableKind.COMMAND);
+      assertThat(changes).extracting(DataChangeEvent::tableName).containsOnly(ProductTables.COMMAND);
       assertThat(changes).extracting(DataChangeEvent::operation)
           .containsExactly(Operation.INSERT, Operation.INSERT, Operation.INSERT, Operation.MODIFY);
       assertThat(itemIdentifiers(batch))
@@ -538,9 +539,9 @@ class EventDecoderTest {
       DataChangeEvent insert =
           onlyEvent(decode("dynamodb/product-command-changes.json").records().get(1), DataChangeEvent.class);
 
-      ChangeRecord change = insert.change().orElseThrow();
+      ChangeRecord change = ProductTables.change(insert);
 
-      assertThat(change.table()).isEqualTo("product-command");
+      assertThat(change.table()).isEqualTo(ProductTables.COMMAND);
       assertThat(change.pk()).isEqualTo("PRODUCT#acme");
       assertThat(change.code()).isEqualTo("P-001");
       assertThat(change.id()).isEqualTo("PRODUCT#acme#P-001");
@@ -554,7 +555,7 @@ class EventDecoderTest {
       DataChangeEvent deleted =
           onlyEvent(decode("dynamodb/product-command-changes.json").records().get(2), DataChangeEvent.class);
 
-      ChangeRecord change = deleted.change().orElseThrow();
+      ChangeRecord change = ProductTables.change(deleted);
 
       assertThat(deleted.operation()).isEqualTo(Operation.INSERT);
       assertThat(change.deleted()).isTrue();
@@ -569,7 +570,7 @@ class EventDecoderTest {
       assertThat(removal.operation()).isEqualTo(Operation.REMOVE);
       assertThat(removal.removedByTtl()).isTrue();
       assertThat(removal.oldImage().get("code").textValue()).isEqualTo("P-007");
-      assertThat(removal.change()).isEmpty();
+      assertThat(ProductTables.resolve(removal)).isInstanceOf(Resolution.Housekeeping.class);
     }
 
     @Test
@@ -579,12 +580,11 @@ class EventDecoderTest {
           batch.records().stream().map(r -> onlyEvent(r, DataChangeEvent.class)).toList();
       DataChangeEvent remove = changes.get(2);
 
-      assertThat(remove.tableName()).isEqualTo("product-data");
-      assertThat(remove.tableKind()).isEqualTo(TableKind.DATA);
+      assertThat(remove.tableName()).isEqualTo(ProductTables.DATA);
       assertThat(remove.operation()).isEqualTo(Operation.REMOVE);
       assertThat(remove.removedByTtl()).as("a user delete has no userIdentity").isFalse();
       assertThat(remove.newImage()).isNull();
-      ChangeRecord change = remove.change().orElseThrow();
+      ChangeRecord change = ProductTables.change(remove);
       assertThat(change.deleted()).isTrue();
       assertThat(change.image()).isSameAs(remove.oldImage());
       assertThat(change.version()).isEqualTo(3L);
@@ -592,7 +592,7 @@ class EventDecoderTest {
       assertThat(change.id()).isEqualTo("PRODUCT#acme#P-005");
 
       assertThat(changes.subList(0, 2))
-          .extracting(c -> c.change().orElseThrow())
+          .extracting(c -> ProductTables.change(c))
           .extracting(ChangeRecord::id, ChangeRecord::version, ChangeRecord::deleted)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("PRODUCT#acme#P-010", 1L, false),
@@ -600,20 +600,20 @@ class EventDecoderTest {
     }
 
     @Test
-    void missingVersionDecodesButChangeNamesTheVersion() {
+    void missingVersionDecodesButItsMappingNamesTheTableAndTheVersion() {
       InboundBatch batch = decode("bad/dynamodb-missing-version.json");
 
       assertNoneRejected(batch);
       DataChangeEvent bad = onlyEvent(batch.records().get(0), DataChangeEvent.class);
       DataChangeEvent good = onlyEvent(batch.records().get(1), DataChangeEvent.class);
 
-      InvalidEventException e = catchThrowableOfType(InvalidEventException.class, bad::change);
+      MappingException e = catchThrowableOfType(MappingException.class, () -> ProductTables.resolve(bad));
       assertThat(e).isNotNull();
-      assertThat(e.where()).isEqualTo("dynamodb.NewImage.version");
-      assertThat(e).hasMessageContaining("version");
-      Optional<ChangeRecord> goodChange = good.change();
-      assertThat(goodChange).map(ChangeRecord::id).contains("PRODUCT#acme#P-006");
-      assertThat(goodChange).map(ChangeRecord::version).contains(1L);
+      assertThat(e.table()).isEqualTo(ProductTables.COMMAND);
+      assertThat(e.attribute()).isEqualTo("version");
+      ChangeRecord goodChange = ProductTables.change(good);
+      assertThat(goodChange.id()).isEqualTo("PRODUCT#acme#P-006");
+      assertThat(goodChange.version()).isEqualTo(1L);
     }
   }
 

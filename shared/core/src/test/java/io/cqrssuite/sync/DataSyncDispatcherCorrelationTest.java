@@ -1,5 +1,6 @@
 package io.cqrssuite.sync;
 
+import io.cqrssuite.fixtures.ProductTables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,7 @@ class DataSyncDispatcherCorrelationTest {
   private final ScopeTarget rds = new ScopeTarget("rds");
   private final ScopeTarget search = new ScopeTarget("opensearch");
   private final DataSyncDispatcher dispatcher =
-      DataSyncDispatcher.builder(new LinkedHashSet<>(List.of(rds, search))).log(log).retry(TransientRetry.none()).correlation(correlation).build();
+      DataSyncDispatcher.builder(new LinkedHashSet<>(List.of(rds, search))).mappings(ProductTables.MAPPINGS).log(log).retry(TransientRetry.none()).correlation(correlation).build();
 
   @AfterEach
   void close() {

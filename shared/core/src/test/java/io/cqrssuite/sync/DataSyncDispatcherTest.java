@@ -1,5 +1,6 @@
 package io.cqrssuite.sync;
 
+import io.cqrssuite.fixtures.ProductTables;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -84,7 +85,7 @@ class DataSyncDispatcherTest {
   }
 
   private DataSyncDispatcher dispatcher(DataSyncHandler... targets) {
-    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(new LinkedHashSet<>(List.of(targets))).build();
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(new LinkedHashSet<>(List.of(targets))).mappings(ProductTables.MAPPINGS).build();
     dispatchers.add(dispatcher);
     return dispatcher;
   }
@@ -106,11 +107,11 @@ class DataSyncDispatcherTest {
   }
 
   static DataChangeEvent upsert(String code, long version) {
-    return change("product-data", Operation.MODIFY, code, version, false);
+    return change(ProductTables.DATA, Operation.MODIFY, code, version, false);
   }
 
   static DataChangeEvent remove(String code, long version) {
-    return change("product-data", Operation.REMOVE, code, version, false);
+    return change(ProductTables.DATA, Operation.REMOVE, code, version, false);
   }
 
   @Test
@@ -130,7 +131,7 @@ class DataSyncDispatcherTest {
     java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
     io.cqrssuite.logging.StructuredLog log =
         new io.cqrssuite.logging.StructuredLog("test", new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8), io.cqrssuite.logging.StructuredLog.Level.INFO);
-    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9)))).log(log).retry(io.cqrssuite.retry.TransientRetry.none()).build();
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(new RecordingTarget("rds", c -> new SyncOutcome.Stale(9)))).mappings(ProductTables.MAPPINGS).log(log).retry(io.cqrssuite.retry.TransientRetry.none()).build();
     dispatchers.add(dispatcher);
 
     assertThat(dispatcher.handleBatch(List.of(upsert("P-1", 4))).get(0)).isInstanceOf(HandlerOutcome.Succeeded.class);
@@ -151,7 +152,7 @@ class DataSyncDispatcherTest {
     io.cqrssuite.retry.RetrySettings fast =
         new io.cqrssuite.retry.RetrySettings(3, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ZERO);
     DataSyncDispatcher dispatcher =
-        DataSyncDispatcher.builder(Set.of(flaky)).retry(new io.cqrssuite.retry.TransientRetry(fast, new io.cqrssuite.retry.InvocationDeadline(fast))).build();
+        DataSyncDispatcher.builder(Set.of(flaky)).mappings(ProductTables.MAPPINGS).retry(new io.cqrssuite.retry.TransientRetry(fast, new io.cqrssuite.retry.InvocationDeadline(fast))).build();
     dispatchers.add(dispatcher);
 
     List<HandlerOutcome> outcomes = dispatcher.handleBatch(List.of(upsert("P-1", 1), upsert("P-2", 1), upsert("P-3", 1)));
@@ -202,7 +203,7 @@ class DataSyncDispatcherTest {
   void aChangeWithoutVersionFailsAloneAndPermanently() {
     RecordingTarget target = new RecordingTarget("rds", c -> SyncOutcome.APPLIED);
     List<HandlerOutcome> outcomes =
-        dispatcher(target).handleBatch(List.of(upsert("P-1", 1), change("product-data", Operation.INSERT, "P-9", null, false)));
+        dispatcher(target).handleBatch(List.of(upsert("P-1", 1), change(ProductTables.DATA, Operation.INSERT, "P-9", null, false)));
 
     assertThat(outcomes.get(0)).isInstanceOf(HandlerOutcome.Succeeded.class);
     assertThat(outcomes.get(1)).isInstanceOfSatisfying(HandlerOutcome.Failed.class, f -> {
@@ -219,8 +220,8 @@ class DataSyncDispatcherTest {
         dispatcher(target)
             .handleBatch(
                 List.of(
-                    change("product-data", Operation.REMOVE, "P-1", 3L, true),
-                    change("product-command", Operation.REMOVE, "P-1@0000000003", 3L, false)));
+                    change(ProductTables.DATA, Operation.REMOVE, "P-1", 3L, true),
+                    change(ProductTables.COMMAND, Operation.REMOVE, "P-1@0000000003", 3L, false)));
 
     assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(HandlerOutcome.Succeeded.class));
     assertThat(target.batches).isEmpty();

@@ -126,7 +126,7 @@ public final class BadInputCorpus {
       {"dynamodb/product-command-changes.json", "/dynamodb/Keys", JSON.createArrayNode()},
       {"dynamodb/product-command-changes.json", "/dynamodb/ApproximateCreationDateTime", JSON.getNodeFactory().textNode("now")},
       {"dynamodb/product-command-changes.json", "/eventSourceARN", JSON.getNodeFactory().textNode("not-an-arn")},
-      {"dynamodb/product-command-changes.json", "/dynamodb/NewImage/pk", JSON.createObjectNode().put("N", "1")},
+      {"dynamodb/product-command-changes.json", "/dynamodb/Keys/pk", JSON.createObjectNode().put("BOOL", true)},
       {"dynamodb/product-command-changes.json", "/dynamodb/NewImage/version", JSON.createObjectNode().put("S", "2")},
       {"dynamodb/product-command-changes.json", "/dynamodb/NewImage/version", JSON.createObjectNode().put("N", "1.5")},
       {"dynamodb/product-command-changes.json", "/dynamodb/NewImage/version", JSON.createObjectNode().put("N", "-3")},

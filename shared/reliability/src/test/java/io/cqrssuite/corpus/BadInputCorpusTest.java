@@ -1,5 +1,6 @@
 package io.cqrssuite.corpus;
 
+import io.cqrssuite.fixtures.ProductTables;
 import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,7 +78,7 @@ class BadInputCorpusTest {
     @Override
     public Object handle(DomainEvent event) throws Exception {
       if (event instanceof DataChangeEvent change) {
-        change.change();
+        ProductTables.resolve(change);
       }
       if (event instanceof SqsMessageEvent message && message.messageType() != null) {
         try {

@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.cqrssuite.entity.TableMappingConfig;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -129,6 +130,7 @@ class CommandStreamEnginesTest {
     env.put(CommandSettings.HISTORY_TABLE, tables.history());
     env.put(CommandSettings.BUCKET, BUCKET);
     env.put(CommandSettings.OFFLOAD_BYTES, "1024");
+    env.put(TableMappingConfig.VARIABLE, TableMappingConfig.format(tables.tableMappings("product")));
     OpenSearchSettings search = OpenSearchSettings.fromEnvironment(env).orElseThrow();
     new OpenSearchIndexes(OpenSearchClients.create(search, "us-east-1"), search.indexNames(), OpenSearchIndexes.template(search.templateResource()))
         .ensure();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.command.CommandService;
 import io.cqrssuite.command.CommandSettings;
+import io.cqrssuite.entity.TableMappingConfig;
 import io.cqrssuite.command.CommandTables;
 import io.cqrssuite.command.NewCommand;
 import io.cqrssuite.factory.EventJson;
@@ -95,6 +96,7 @@ class CommandStreamLocalStackTest {
     env.put(CommandSettings.TABLE, tables.command());
     env.put(CommandSettings.DATA_TABLE, tables.data());
     env.put(CommandSettings.HISTORY_TABLE, tables.history());
+    env.put(TableMappingConfig.VARIABLE, TableMappingConfig.format(tables.tableMappings("product")));
     CommandService service = new CommandService(dynamoDb, (software.amazon.awssdk.services.s3.S3Client) null,
         CommandSettings.fromEnvironment(env).orElseThrow(), JSON, Clock.systemUTC());
 

@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import io.cqrssuite.entity.TableMappingConfig;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -149,6 +150,7 @@ class CsvImportTasksTest {
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
     env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint());
     env.put("SUITE_COMMAND_TABLE", tables.command());
+    env.put(TableMappingConfig.VARIABLE, TableMappingConfig.format(tables.tableMappings("product")));
     env.put("SUITE_IMPORT_PROGRESS_TABLE", progressTable);
     function = new CatalogHandler(env);
     stepFunctions.reset();

@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.cqrssuite.fixtures.ProductTables;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class EventFactoryHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final CatalogHandler handler =
-      new CatalogHandler(Map.of("AWS_REGION", "us-east-1", "SUITE_LOG_LEVEL", "ERROR"));
+      new CatalogHandler(Map.of("AWS_REGION", "us-east-1", "SUITE_LOG_LEVEL", "ERROR", "SUITE_TABLE_MAPPINGS", ProductTables.CONFIG));
 
   private static byte[] sample(String name) throws Exception {
     Path path = Path.of(SampleEvents.repositoryRoot().toString(), "events", name);
@@ -72,6 +73,35 @@ class EventFactoryHandlerTest {
   @Test
   void aTtlExpiryIsHousekeepingEvenWithoutAReadModel() throws Exception {
     assertThat(invoke("dynamodb/ttl-removal.json").path("batchItemFailures")).isEmpty();
+  }
+
+  @Test
+  void aStreamOfATableTheExampleDoesNotMapIsAcknowledgedWhenUnhandledEventsAreIgnored() throws Exception {
+    CatalogHandler ignoring =
+        new CatalogHandler(
+            Map.of(
+                "AWS_REGION", "us-east-1",
+                "SUITE_LOG_LEVEL", "ERROR",
+                "SUITE_TABLE_MAPPINGS", ProductTables.CONFIG,
+                "SUITE_UNHANDLED_EVENTS", "ignore"));
+    for (String name : new String[] {"dynamodb/id-keyed-table.json", "dynamodb/tumbling-window.json"}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ignoring.handleRequest(new ByteArrayInputStream(sample(name)), out, null);
+      JsonNode response = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+      assertThat(response.has("batchItemFailures")).as(name).isTrue();
+      assertThat(response.path("batchItemFailures")).as(name).isEmpty();
+    }
+  }
+
+  @Test
+  void aStreamOfATableTheExampleDoesNotMapIsNotAcknowledgedByDefault() throws Exception {
+    JsonNode raw = JSON.readTree(sample("dynamodb/id-keyed-table.json"));
+    String firstSequence = raw.path("Records").get(0).path("dynamodb").path("SequenceNumber").asText();
+    JsonNode failures = invoke("dynamodb/id-keyed-table.json").path("batchItemFailures");
+    // No handler takes these changes and unhandled events fail by default: the first is reported, so the
+    // stream stops there rather than dropping what nobody read.
+    assertThat(failures).hasSize(1);
+    assertThat(failures.get(0).path("itemIdentifier").asText()).isEqualTo(firstSequence);
   }
 
   @Test

@@ -1,5 +1,9 @@
 package io.cqrssuite.catalog.function;
 
+import io.cqrssuite.command.CommandTables;
+import io.cqrssuite.entity.EntityMapping;
+import io.cqrssuite.entity.TableMappingConfig;
+import io.cqrssuite.entity.TableMapping;
 import io.cqrssuite.fixtures.SampleEvents;
 import io.cqrssuite.testing.lambda.FunctionSpec;
 import io.cqrssuite.testing.lambda.SamTemplate;
@@ -507,5 +511,51 @@ class TemplateConsistencyTest {
       types.add(state.path("Type").asText());
       collectStateTypes(state.path("ItemProcessor").path("States"), types);
     });
+  }
+
+  @Test
+  void theTableMappingsKeyNamesAreTheTablesKeySchema() throws Exception {
+    FunctionSpec function = template.function("EventFactoryFunction", Map.of(), new ArrayList<>());
+    List<TableMapping> mappings = TableMappingConfig.parse(function.environment().get(TableMappingConfig.VARIABLE));
+    assertThat(mappings).isNotEmpty();
+    for (TableMapping mapping : mappings) {
+      JsonNode table = tableNamed(mapping.table(), function);
+      assertThat(table).as("a table resource named " + mapping.table()).isNotNull();
+      List<String> keySchema = new ArrayList<>();
+      JsonNode schema = table.path("Properties").path("KeySchema");
+      for (String keyType : List.of("HASH", "RANGE")) {
+        for (JsonNode key : schema) {
+          if (key.path("KeyType").asText().equals(keyType)) {
+            keySchema.add(key.path("AttributeName").asText());
+          }
+        }
+      }
+      for (EntityMapping entity : mapping.entities()) {
+        assertThat(entity.identity().attributes()).as(mapping.table() + " " + entity.type()).isEqualTo(keySchema);
+      }
+    }
+  }
+
+  @Test
+  void theTemplateMapsTheProductTablesAsTheCommandSideLaysThemOut() throws Exception {
+    FunctionSpec function = template.function("EventFactoryFunction", Map.of(), new ArrayList<>());
+
+    assertThat(TableMappingConfig.parse(function.environment().get(TableMappingConfig.VARIABLE)))
+        .isEqualTo(CommandTables.named("dev-catalog-product").tableMappings("product"));
+  }
+
+  /** The table resource whose TableName resolves (at the Stage default) to {@code name}. */
+  private static JsonNode tableNamed(String name, FunctionSpec function) {
+    String stage = template.root().path("Parameters").path("Stage").path("Default").asText();
+    for (JsonNode resource : resources) {
+      if (resource.path("Type").asText().equals("AWS::DynamoDB::Table")) {
+        JsonNode tableName = resource.path("Properties").path("TableName");
+        String resolved = tableName.has("Fn::Sub") ? tableName.get("Fn::Sub").asText().replace("${Stage}", stage) : tableName.asText();
+        if (resolved.equals(name)) {
+          return resource;
+        }
+      }
+    }
+    return null;
   }
 }

@@ -1,5 +1,7 @@
 package io.cqrssuite.catalog.product;
 
+import io.cqrssuite.fixtures.ProductTables;
+import io.cqrssuite.entity.Resolution;
 import io.cqrssuite.sync.opensearch.BulkLimits;
 import io.cqrssuite.sync.opensearch.IndexNames;
 import io.cqrssuite.sync.opensearch.OpenSearchClients;
@@ -73,7 +75,9 @@ class ProductSearchTest {
     try (InputStream in = SampleEvents.stream("dynamodb/" + file)) {
       for (InboundRecord record : decoder.decode(in).records()) {
         for (DomainEvent event : record.events()) {
-          ((DataChangeEvent) event).change().ifPresent(changes::add);
+          if (ProductTables.resolve((DataChangeEvent) event) instanceof Resolution.Entity entity) {
+            changes.add(entity.change());
+          }
         }
       }
     }

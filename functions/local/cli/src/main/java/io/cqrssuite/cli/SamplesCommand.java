@@ -21,7 +21,9 @@ final class SamplesCommand implements Command {
         Usage.of(
             "samples [--events DIR]",
             "Push every file in events/ through EventFactoryFunction and print a per-source summary; files under",
-            "events/bad/ must be rejected with a reason. Last line: one JSON object. Exit 1 on an unexpected result."));
+            "events/bad/ must be rejected with a reason; stream samples of a table the function does not map",
+            "(SUITE_TABLE_MAPPINGS) run with SUITE_UNHANDLED_EVENTS=ignore and must be acknowledged whole.",
+            "Last line: one JSON object. Exit 1 on an unexpected result."));
   }
 
   @Override

@@ -76,6 +76,28 @@ class SuiteCliTest {
   }
 
   @Test
+  void invokeOfAStreamOfATableTheExampleDoesNotMapIsAcknowledgedWhenUnhandledEventsAreIgnored() throws Exception {
+    int code = cli(Map.of("SUITE_UNHANDLED_EVENTS", "ignore"), "invoke", "EventFactoryFunction", event("dynamodb/id-keyed-table.json"));
+    assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out().trim()).isEqualTo("{\"batchItemFailures\":[]}");
+  }
+
+  @Test
+  void invokeOfATumblingWindowEchoesItsStateBesideTheFailures() throws Exception {
+    int code = cli(Map.of("SUITE_UNHANDLED_EVENTS", "ignore"), "invoke", "EventFactoryFunction", event("dynamodb/tumbling-window.json"));
+    assertThat(code).isZero();
+    assertThat(outJson()).isEqualTo(JSON.readTree("{\"batchItemFailures\":[],\"state\":{\"1\":\"state1\"}}"));
+  }
+
+  @Test
+  void invokeOfAStreamOfATableTheExampleDoesNotMapFailsItsFirstRecordByDefault() throws Exception {
+    int code = cli(Map.of(), "invoke", "EventFactoryFunction", event("dynamodb/id-keyed-table.json"));
+    assertThat(code).isZero();
+    // No handler takes these changes: the first is reported, so the stream stops there rather than dropping them.
+    assertThat(outJson().path("batchItemFailures")).hasSize(1);
+  }
+
+  @Test
   void invokeOfAnAsynchronousSourcePrintsNull() {
     assertThat(cli(Map.of(), "invoke", "EventFactoryFunction", event("eventbridge/custom.json"))).isZero();
     assertThat(out().trim()).isEqualTo("null");
@@ -170,6 +192,7 @@ class SuiteCliTest {
       assertThat(summary.path("sources").path(source).path("records").asInt()).as(source).isPositive();
     }
     assertThat(out()).contains("rejected as expected");
+    assertThat(out()).containsPattern("dynamodb/id-keyed-table.json +DYNAMODB_STREAM +3 +3 +0 +table ExampleTableWithStream is not mapped");
   }
 
   @Test

@@ -1,8 +1,11 @@
 package io.cqrssuite.verification;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.bus.RecordResult;
+import io.cqrssuite.entity.TableMappingConfig;
+import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.InvocationOutcome;
 import io.cqrssuite.catalog.function.CatalogComponent;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,11 +23,14 @@ import java.util.stream.Stream;
 /**
  * {@code ./suite samples}: every sample in {@code events/} through {@code EventFactoryFunction}'s
  * entrypoint in one warm container, with a per-source summary. Samples under {@code events/bad/} must be rejected
- * (each with a reason); any other sample must pass. The last line is one JSON object; the exit code is non-zero
- * when a sample did not end as expected.
+ * (each with a reason); any other sample must pass. A stream sample of a table the function does not map (its
+ * {@code SUITE_TABLE_MAPPINGS}) is not the example's to handle: it goes through a second container with
+ * {@code SUITE_UNHANDLED_EVENTS=ignore} and must be acknowledged whole, as a team ignoring other tables' changes
+ * would see it. The last line is one JSON object; the exit code is non-zero when a sample did not end as expected.
  */
 public final class SamplesRun {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String UNHANDLED_EVENTS = "SUITE_UNHANDLED_EVENTS";
 
   /** Counts for one source. */
   private static final class Tally {
@@ -54,6 +61,10 @@ public final class SamplesRun {
     long started = System.nanoTime();
     EventEntrypoint entrypoint = CatalogComponent.create(environment).entrypoint();
     long initMillis = (System.nanoTime() - started) / 1_000_000;
+    TableMappings mappings = new TableMappings(TableMappingConfig.parse(environment.get(TableMappingConfig.VARIABLE)));
+    Map<String, String> ignoring = new HashMap<>(environment);
+    ignoring.put(UNHANDLED_EVENTS, "ignore");
+    EventEntrypoint ignoringEntrypoint = null;
     Map<String, Tally> bySource = new TreeMap<>();
     int unexpected = 0;
     int records = 0;
@@ -61,8 +72,13 @@ public final class SamplesRun {
     for (Path file : files) {
       String name = eventsDir.relativize(file).toString();
       boolean expectBad = name.startsWith("bad/") || name.startsWith("bad\\");
+      byte[] event = Files.readAllBytes(file);
+      String unmapped = expectBad ? null : unmappedStreamTable(event, mappings);
+      if (unmapped != null && ignoringEntrypoint == null) {
+        ignoringEntrypoint = CatalogComponent.create(ignoring).entrypoint();
+      }
       long t0 = System.nanoTime();
-      InvocationOutcome outcome = entrypoint.handle(new ByteArrayInputStream(Files.readAllBytes(file)));
+      InvocationOutcome outcome = (unmapped == null ? entrypoint : ignoringEntrypoint).handle(new ByteArrayInputStream(event));
       long nanos = System.nanoTime() - t0;
       String source = outcome.source() == null ? "REJECTED" : outcome.source().name();
       Tally tally = bySource.computeIfAbsent(source, s -> new Tally());
@@ -102,6 +118,8 @@ public final class SamplesRun {
         note = (expectBad ? "UNEXPECTED: accepted a bad sample " : "UNEXPECTED: ") + note;
       } else if (expectBad) {
         note = "rejected as expected: " + note;
+      } else if (unmapped != null) {
+        note = "table " + unmapped + " is not mapped: acknowledged with " + UNHANDLED_EVENTS + "=ignore";
       }
       out.printf("%-48s %-16s %7d %7d %7d  %s%n", name, source, ok + failed, ok, failed, abbreviate(note, 160));
     }
@@ -129,6 +147,33 @@ public final class SamplesRun {
     summary.put("totalMillis", totalMillis);
     out.println(summary);
     return unexpected == 0 ? 0 : 1;
+  }
+
+  /**
+   * The table of a DynamoDB stream sample when the function maps none of its records' tables, else {@code null}
+   * (not a stream sample, or one the example handles).
+   */
+  private static String unmappedStreamTable(byte[] event, TableMappings mappings) {
+    JsonNode records;
+    try {
+      records = JSON.readTree(event).path("Records");
+    } catch (IOException e) {
+      return null;
+    }
+    String table = null;
+    for (JsonNode record : records) {
+      String arn = record.path("eventSourceARN").asText("");
+      int start = arn.indexOf(":table/");
+      if (!"aws:dynamodb".equals(record.path("eventSource").asText()) || start < 0) {
+        return null;
+      }
+      int end = arn.indexOf('/', start + ":table/".length());
+      table = arn.substring(start + ":table/".length(), end < 0 ? arn.length() : end);
+      if (mappings.forTable(table).isPresent()) {
+        return null;
+      }
+    }
+    return table;
   }
 
   private static String abbreviate(String text, int max) {

@@ -1,5 +1,11 @@
 package io.cqrssuite.reliability.alarm;
 
+import io.cqrssuite.sync.DataSyncDispatcher;
+import io.cqrssuite.fixtures.ProductTables;
+import io.cqrssuite.entity.VersionSource;
+import io.cqrssuite.entity.EntityMapping;
+import io.cqrssuite.entity.TableMappings;
+import io.cqrssuite.entity.TableMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -204,5 +210,47 @@ class EventEntrypointAlarmTest {
         .handle(SampleEvents.stream(batchWithSecrets("sqs/standard-batch.json")));
 
     assertThat(sns.requests()).isEmpty();
+  }
+
+  @Test
+  void aMappedTableWhoseRecordsLackTheirVersionRaisesOneAlarmPerTableNotOnePerRecord() throws Exception {
+    TableMapping byId =
+        TableMapping.of("ExampleTableWithStream", EntityMapping.singleKey("message", "Id", new VersionSource.IntegerAttribute("version")));
+    DataSyncDispatcher dispatcher =
+        DataSyncDispatcher.builder(Set.of())
+            .mappings(new TableMappings(List.of(ProductTables.COMMAND_MAPPING, byId)))
+            .build();
+    AlarmPublisher alarms =
+        new AlarmPublisher(snsClient, TOPIC, null, Duration.ofMinutes(5), "catalog", mapper, log, Clock.fixed(NOW, ZoneOffset.UTC));
+    EventEntrypoint entrypoint =
+        EventEntrypoint.builder(
+                mapper,
+                new EventDecoder(mapper, new DefaultEventFactory()),
+                BatchProcessor.builder(new EventBus(Set.of(), UnhandledEvents.FAIL)).batchHandlers(Set.of(dispatcher)).build())
+            .log(log)
+            .deadLetters(deadLetters(true))
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .alarms(alarms)
+            .build();
+    ObjectNode products = SampleEvents.tree("dynamodb/product-command-changes.json");
+    for (JsonNode record : products.get("Records")) {
+      ((ObjectNode) record.get("dynamodb").get("NewImage")).remove("version");
+    }
+
+    InvocationOutcome first = entrypoint.handle(SampleEvents.stream(products));
+    InvocationOutcome second = entrypoint.handle(SampleEvents.stream("dynamodb/id-keyed-table.json"));
+
+    assertThat(first.deadLettered()).isEqualTo(4);
+    assertThat(second.deadLettered()).isEqualTo(3);
+    assertThat(stored).extracting(DeadLetterEnvelope::handler)
+        .containsOnly("TableMapping[" + ProductTables.COMMAND + "]", "TableMapping[ExampleTableWithStream]");
+    List<FakeSns.Request> requests = sns.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(0).subject()).startsWith("[ERROR] catalog: MappingException in TableMapping[" + ProductTables.COMMAND);
+    assertThat(mapper.readTree(requests.get(0).message()).get("count").intValue()).isEqualTo(4);
+    assertThat(mapper.readTree(requests.get(1).message()).get("count").intValue()).isEqualTo(3);
+    assertThat(mapper.readTree(requests.get(1).message()).get("errorMessage").textValue())
+        .isEqualTo("table 'ExampleTableWithStream': attribute 'version' is missing: every change of a mapped table needs its version");
+    dispatcher.close();
   }
 }

@@ -1,5 +1,7 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.entity.Resolution;
+import io.cqrssuite.fixtures.ProductTables;
 import io.cqrssuite.sync.ChangeSelector;
 import static io.cqrssuite.sync.rds.RdsFixture.idOf;
 import static io.cqrssuite.sync.rds.RdsFixture.newCode;
@@ -131,7 +133,12 @@ class RdsSyncHandlerTest {
     fixture.handler.sync(List.of(product(code, 1)));
     StoredRow before = stored(fixture, code);
 
-    List<ChangeRecord> changes = ttl.stream().flatMap(event -> event.change().stream()).toList();
+    List<ChangeRecord> changes =
+        ttl.stream()
+            .map(ProductTables::resolve)
+            .filter(Resolution.Entity.class::isInstance)
+            .map(r -> ((Resolution.Entity) r).change())
+            .toList();
     if (!changes.isEmpty()) {
       fixture.handler.sync(changes);
     }
@@ -148,7 +155,11 @@ class RdsSyncHandlerTest {
     RdsFixture fixture = RdsFixture.of(engine);
     List<ChangeRecord> changes = new ArrayList<>();
     for (String sample : List.of("dynamodb/product-command-changes.json", "dynamodb/product-data-changes.json")) {
-      RdsFixture.sampleEvents(sample).forEach(event -> event.change().ifPresent(changes::add));
+      RdsFixture.sampleEvents(sample).forEach(event -> {
+        if (ProductTables.resolve(event) instanceof Resolution.Entity entity) {
+          changes.add(entity.change());
+        }
+      });
     }
 
     List<SyncOutcome> outcomes = fixture.handler.sync(changes);

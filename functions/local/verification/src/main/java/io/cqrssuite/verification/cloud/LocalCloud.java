@@ -8,6 +8,7 @@ import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.command.CommandSettings;
 import io.cqrssuite.command.CommandTables;
+import io.cqrssuite.entity.TableMappingConfig;
 import io.cqrssuite.catalog.imports.ImportSettings;
 import io.cqrssuite.catalog.function.CatalogHandler;
 import io.cqrssuite.testing.stepfunctions.LambdaInvokeBridge;
@@ -260,6 +261,8 @@ public final class LocalCloud implements AutoCloseable {
       environment.put(CommandSettings.DATA_TABLE, tables.data());
       environment.put(CommandSettings.HISTORY_TABLE, tables.history());
       environment.put(CommandSettings.BUCKET, COMMAND_BUCKET);
+      // The template maps the same tables (stage dev); without a template the command side's own layout.
+      environment.putIfAbsent(TableMappingConfig.VARIABLE, TableMappingConfig.format(tables.tableMappings("product")));
       environment.put("SUITE_COMMAND_SYNC_MODE", "direct");
       environment.put(ImportSettings.STATE_MACHINE_ARN, stateMachineArn);
       environment.put(ImportSettings.PROGRESS_TABLE, PROGRESS_TABLE);

@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.chaos;
 
+import io.cqrssuite.fixtures.ProductTables;
 import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +62,7 @@ class ChaosRunTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     int code =
-        ChaosRun.run(options, ROOT, Map.of("AWS_REGION", "us-east-1"), engines, new PrintStream(out, true, StandardCharsets.UTF_8),
+        ChaosRun.run(options, ROOT, Map.of("AWS_REGION", "us-east-1", "SUITE_TABLE_MAPPINGS", ProductTables.CONFIG), engines, new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(progress, true, StandardCharsets.UTF_8));
 
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();

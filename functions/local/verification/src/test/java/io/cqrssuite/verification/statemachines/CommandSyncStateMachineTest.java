@@ -16,6 +16,7 @@ import io.cqrssuite.command.CommandService;
 import io.cqrssuite.command.CommandSettings;
 import io.cqrssuite.command.CommandSyncSettings;
 import io.cqrssuite.command.CommandTables;
+import io.cqrssuite.entity.TableMappingConfig;
 import io.cqrssuite.command.NewCommand;
 import io.cqrssuite.catalog.function.CatalogHandler;
 import io.cqrssuite.testing.stepfunctions.LambdaInvokeBridge;
@@ -154,6 +155,7 @@ class CommandSyncStateMachineTest {
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
     env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
     env.put(CommandSettings.TABLE, TABLES.command());
+    env.put(TableMappingConfig.VARIABLE, TableMappingConfig.format(TABLES.tableMappings("product")));
     env.put(CommandSyncSettings.MODE, "workflow");
     env.put(CommandSyncSettings.STATE_MACHINE_ARN, stepFunctions.stateMachineArn("command-sync"));
     function = new CatalogHandler(env);

@@ -1,5 +1,7 @@
 package io.cqrssuite.verification.statemachines;
 
+import io.cqrssuite.entity.TableMappingConfig;
+import io.cqrssuite.command.CommandTables;
 import io.cqrssuite.fixtures.SampleEvents;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,6 +157,7 @@ class CsvImportStateMachineTest {
     env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
     env.put("AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
     env.put("SUITE_COMMAND_TABLE", "catalog-product-command");
+    env.put(TableMappingConfig.VARIABLE, TableMappingConfig.format(CommandTables.fromCommandTable("catalog-product-command").tableMappings("product")));
     env.put("SUITE_IMPORT_PROGRESS_TABLE", "catalog-import-progress");
     env.put("SUITE_IMPORT_STATE_MACHINE_ARN", stepFunctions.stateMachineArn("csv-import"));
     env.put("SUITE_IMPORT_CHUNK_ROWS", "3");

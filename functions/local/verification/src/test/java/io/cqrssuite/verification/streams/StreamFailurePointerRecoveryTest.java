@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.streams;
 
+import io.cqrssuite.fixtures.ProductTables;
 import io.cqrssuite.testing.aws.OnFailurePointers;
 import io.cqrssuite.testing.aws.StreamsApiHarness;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -222,7 +223,8 @@ class StreamFailurePointerRecoveryTest {
             "SUITE_LOG_LEVEL", "ERROR",
             "SUITE_RDS_URL", jdbcUrl,
             "SUITE_RDS_USER", postgres.user(),
-            "SUITE_RDS_PASSWORD", postgres.password());
+            "SUITE_RDS_PASSWORD", postgres.password(),
+            "SUITE_TABLE_MAPPINGS", ProductTables.CONFIG);
     CatalogHandler handler = new CatalogHandler(env);
     List<String> deliveredIds = new ArrayList<>();
     DeadLetterReplay.Summary replay =

@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.workload;
 
+import io.cqrssuite.fixtures.ProductTables;
 import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +61,8 @@ class ReadModelCheckTest {
             "SUITE_RDS_PASSWORD", postgres.password(),
             "SUITE_OPENSEARCH_ENDPOINT", endpoint,
             "SUITE_OPENSEARCH_INDEX", index,
-            "SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json");
+            "SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json",
+            "SUITE_TABLE_MAPPINGS", ProductTables.CONFIG);
     OpenSearchSettings search = OpenSearchSettings.fromEnvironment(env).orElseThrow();
     new OpenSearchIndexes(OpenSearchClients.create(search, "us-east-1"), search.indexNames(), OpenSearchIndexes.template(search.templateResource()))
         .ensure();

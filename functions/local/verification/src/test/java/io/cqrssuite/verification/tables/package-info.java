@@ -1,0 +1,2 @@
+/** Users' own tables, laid out their way, synced through their declared table mappings. */
+package io.cqrssuite.verification.tables;
