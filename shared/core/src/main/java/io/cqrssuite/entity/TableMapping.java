@@ -72,18 +72,24 @@ public record TableMapping(String table, List<EntityMapping> entities, Removes r
     return new Builder(table);
   }
 
-  /** The entity type the item belongs to: the first whose prefix matches, or {@code null} when none does. */
+  /**
+   * The entity type the item belongs to: the one whose prefix matches, the longest when several do ({@code ORDER#}
+   * and {@code ORDER#LINE#}), or {@code null} when none does.
+   */
   EntityMapping entityOf(ItemAttributes item) {
+    EntityMapping best = null;
     for (EntityMapping entity : entities) {
       if (entity.when() == null) {
         return entity;
       }
       String value = item.text(entity.when().attribute());
-      if (value != null && value.startsWith(entity.when().prefix())) {
-        return entity;
+      if (value != null
+          && value.startsWith(entity.when().prefix())
+          && (best == null || entity.when().prefix().length() > best.when().prefix().length())) {
+        best = entity;
       }
     }
-    return null;
+    return best;
   }
 
   static void requireName(String name, String what) {

@@ -186,6 +186,23 @@ class TableMappingsTest {
   }
 
   @Test
+  void whenTwoPrefixesMatchTheLongestTellsTheType() {
+    VersionSource version = new VersionSource.IntegerAttribute("version");
+    // Declared broader first: the order line must still not be taken for an order.
+    TableMappings mappings = new TableMappings(List.of(TableMapping.builder("app")
+        .entity(EntityMapping.keyPair("order", "PK", "SK", new CodeRule.AfterPrefix("ORDER#"), version).when("SK", "ORDER#"))
+        .entity(EntityMapping.keyPair("line", "PK", "SK", new CodeRule.AfterPrefix("ORDER#LINE#"), version).when("SK", "ORDER#LINE#"))
+        .build()));
+
+    ChangeRecord line = change(mappings, insert("app", NODES.objectNode().put("PK", "C#1").put("SK", "ORDER#LINE#7").put("version", 1)));
+    ChangeRecord order = change(mappings, insert("app", NODES.objectNode().put("PK", "C#1").put("SK", "ORDER#o-9").put("version", 1)));
+
+    assertThat(line.type()).isEqualTo("line");
+    assertThat(line.code()).isEqualTo("7");
+    assertThat(order.type()).isEqualTo("order");
+  }
+
+  @Test
   void aNumericSingleKeyIsTheCodeAndTheTypeItsPartition() {
     ObjectNode keys = NODES.objectNode().put("Id", new BigDecimal("101"));
     ObjectNode image = NODES.objectNode().put("Id", new BigDecimal("101")).put("updatedAt", 1796000000123L);
