@@ -74,6 +74,7 @@ public final class EventEntrypoint {
       return new InvocationOutcome(null, null, null, delivery.rejection());
     }
     EventSource source = delivery.batch().source();
+    tasks.received(delivery.batch());
     DeadLettering.Outcome processed = deadLettering.records(source, processor.process(delivery.batch()));
     Map<Integer, Throwable> failures = new LinkedHashMap<>();
     for (RecordResult record : processed.result().records()) {

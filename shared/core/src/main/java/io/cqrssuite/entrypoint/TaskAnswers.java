@@ -8,6 +8,10 @@ import dagger.Lazy;
 import io.cqrssuite.bus.DispatchResult;
 import io.cqrssuite.bus.HandlerOutcome;
 import io.cqrssuite.bus.RecordResult;
+import io.cqrssuite.event.DomainEvent;
+import io.cqrssuite.event.TaskEvent;
+import io.cqrssuite.factory.InboundBatch;
+import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.failure.FailureKind;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.task.TaskCallbacks;
@@ -24,6 +28,9 @@ import javax.inject.Inject;
  * {@link TaskCallbacks} are resolved at the first token, so a function that never sees one never builds a client.
  */
 final class TaskAnswers {
+  /** The task input's field with the state's {@code HeartbeatSeconds} (the payload convention, contract §6). */
+  static final String HEARTBEAT_FIELD = "heartbeatSeconds";
+
   /** A task token with nothing to answer it: the record stays failed, so it is retried rather than lost. */
   private static final Lazy<TaskCallbacks> NONE_BOUND =
       () -> {
@@ -45,6 +52,53 @@ final class TaskAnswers {
     this.mapper = mapper;
     this.callbacks = callbacks;
     this.log = log;
+  }
+
+  /**
+   * Sends one {@code SendTaskHeartbeat} for every task of the batch whose input names a
+   * {@value #HEARTBEAT_FIELD}: the state's heartbeat clock started when the task was sent (for a task over SQS,
+   * while the message still waited in the queue), so a task restarts it on receipt. A beat that fails is logged and
+   * never fails the record: the answer that follows reports the result either way.
+   */
+  void received(InboundBatch batch) {
+    for (InboundRecord record : batch.records()) {
+      if (record.taskToken() == null || !asksForHeartbeats(record)) {
+        continue;
+      }
+      try {
+        if (callbacks.get().heartbeat(record.taskToken()) == TaskCallbacks.Completion.ALREADY_FINAL) {
+          log.warn("task received after Step Functions ended it", Map.of("itemIdentifier", String.valueOf(record.itemIdentifier())));
+        }
+      } catch (RuntimeException e) {
+        log.warn(
+            "heartbeat on receipt failed; the task goes on",
+            Map.of("errorType", e.getClass().getSimpleName(), "errorMessage", String.valueOf(e.getMessage())));
+      }
+    }
+  }
+
+  /**
+   * Whether the task's input names {@value #HEARTBEAT_FIELD}: on the built-in task event, else on the record as
+   * delivered (a function may route the task into its own event type; over SQS the task is the message body).
+   */
+  private boolean asksForHeartbeats(InboundRecord record) {
+    for (DomainEvent event : record.events()) {
+      if (event instanceof TaskEvent task && task.input() != null && task.input().path(HEARTBEAT_FIELD).asLong(0) > 0) {
+        return true;
+      }
+    }
+    JsonNode task = record.raw();
+    if (task == null) {
+      return false;
+    }
+    if (task.path("body").isTextual()) {
+      try {
+        task = mapper.readTree(task.path("body").textValue());
+      } catch (JsonProcessingException e) {
+        return false;
+      }
+    }
+    return task.path("input").path(HEARTBEAT_FIELD).asLong(0) > 0;
   }
 
   /**

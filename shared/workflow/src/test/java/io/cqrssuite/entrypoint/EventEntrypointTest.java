@@ -432,6 +432,31 @@ class EventEntrypointTest {
   }
 
   @Test
+  void aTaskThatCarriesHeartbeatSecondsBeatsOnReceiptThenAnswers() throws Exception {
+    ObjectNode event = (ObjectNode) mapper.readTree(SampleEvents.stream("stepfunctions/task-with-token.json"));
+    ((ObjectNode) event.path("input")).put("heartbeatSeconds", 60);
+    List<String> seenByHandler = new ArrayList<>();
+    TestHandler<TaskEvent> chunk = TestHandler.of("chunk", TaskEvent.class, e -> {
+      stepFunctions.calls().forEach(c -> seenByHandler.add(c.target()));
+      return Map.of("ok", 1);
+    });
+
+    invoke(new java.io.ByteArrayInputStream(mapper.writeValueAsBytes(event)), chunk);
+
+    // The state's heartbeat clock started when the task was sent (over SQS, while it waited in the queue).
+    assertThat(seenByHandler).as("before the handler ran").containsExactly("AWSStepFunctions.SendTaskHeartbeat");
+    assertThat(stepFunctions.calls()).extracting(Call::target)
+        .containsExactly("AWSStepFunctions.SendTaskHeartbeat", "AWSStepFunctions.SendTaskSuccess");
+  }
+
+  @Test
+  void aTaskWithoutHeartbeatSecondsSendsNoHeartbeat() throws Exception {
+    invoke("stepfunctions/task-with-token.json", TestHandler.ok("chunk", TaskEvent.class));
+
+    assertThat(stepFunctions.calls()).extracting(Call::target).containsExactly("AWSStepFunctions.SendTaskSuccess");
+  }
+
+  @Test
   void taskResultsOfSeveralHandlersAreKeyedByHandlerName() throws Exception {
     TestHandler<TaskEvent> first = TestHandler.of("first", TaskEvent.class, e -> Map.of("n", 1));
     TestHandler<TaskEvent> second = TestHandler.of("second", TaskEvent.class, e -> "two");

@@ -127,14 +127,17 @@ class TemplateConsistencyTest {
   @Test
   void theEventFactoryRunsInTheVpcAndIsToldWhereTheReadModelsAre() {
     JsonNode properties = resources.path("EventFactoryFunction").path("Properties");
-    JsonNode vpc = properties.path("VpcConfig");
-    assertThat(vpc.path("SubnetIds").path("Ref").asText()).isEqualTo("VpcSubnetIds");
-    assertThat(vpc.path("SecurityGroupIds").toString()).contains("\"FunctionSecurityGroup\"");
+    JsonNode vpc = properties.path("VpcConfig").path("Fn::If");
+    assertThat(vpc.get(0).asText()).as("in the VPC only when there is one").isEqualTo("InVpc");
+    assertThat(vpc.get(1).path("SubnetIds").path("Ref").asText()).isEqualTo("VpcSubnetIds");
+    assertThat(vpc.get(1).path("SecurityGroupIds").toString()).contains("\"FunctionSecurityGroup\"");
+    assertThat(vpc.get(2).path("Ref").asText()).isEqualTo("AWS::NoValue");
 
     JsonNode variables = properties.path("Environment").path("Variables");
-    assertThat(variables.path("SUITE_RDS_URL").path("Ref").asText()).isEqualTo("DatabaseJdbcUrl");
-    assertThat(variables.path("SUITE_OPENSEARCH_ENDPOINT").path("Ref").asText()).isEqualTo("OpenSearchDomainEndpoint");
-    assertThat(variables.path("SUITE_RDS_SECRET_ARN").path("Ref").asText()).isEqualTo("DatabaseSecretArn");
+    assertThat(variables.path("SUITE_RDS_URL").path("Fn::If").toString()).contains("HasRds", "DatabaseJdbcUrl", "AWS::NoValue");
+    assertThat(variables.path("SUITE_OPENSEARCH_ENDPOINT").path("Fn::If").toString())
+        .contains("HasOpenSearch", "OpenSearchDomainEndpoint", "AWS::NoValue");
+    assertThat(variables.path("SUITE_RDS_SECRET_ARN").path("Fn::If").toString()).contains("HasDatabaseSecret", "DatabaseSecretArn");
     // The password is read from the secret at run time, never written into the configuration.
     assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
     assertThat(template.root().path("Globals").toString() + variables).doesNotContain("{{resolve:");
@@ -149,7 +152,50 @@ class TemplateConsistencyTest {
         unresolved);
     assertThat(function.environment())
         .containsEntry("SUITE_RDS_URL", "jdbc:postgresql://proxy.example:5432/catalog")
-        .containsEntry("SUITE_OPENSEARCH_ENDPOINT", "https://vpc-catalog.eu-west-1.es.amazonaws.com");
+        .containsEntry("SUITE_OPENSEARCH_ENDPOINT", "https://vpc-catalog.eu-west-1.es.amazonaws.com")
+        .containsEntry("SUITE_OPENSEARCH_SIGV4", "true");
+    assertThat(unresolved).doesNotContain("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT");
+
+    // Without them (the parameters' empty defaults), the read models are not configured at all: no variable is set.
+    FunctionSpec minimal = template.function("EventFactoryFunction", Map.of(), new ArrayList<>());
+    assertThat(minimal.environment().keySet())
+        .doesNotContain("SUITE_RDS_URL", "SUITE_RDS_USER", "SUITE_RDS_SECRET_ARN", "SUITE_RDS_IAM_AUTH",
+            "SUITE_OPENSEARCH_ENDPOINT", "SUITE_OPENSEARCH_SIGV4", "SUITE_OPENSEARCH_INDEX")
+        .contains("SUITE_TABLE_MAPPINGS", "SUITE_UNHANDLED_EVENTS");
+    assertThat(template.condition("HasReadModel", Map.of())).isFalse();
+    assertThat(template.condition("InVpc", Map.of())).isFalse();
+    assertThat(template.condition("HasReadModel", Map.of("OpenSearchDomainEndpoint", "https://x.es.amazonaws.com"))).isTrue();
+    assertThat(template.condition("HasVpcEndpoints", Map.of("VpcId", "vpc-0abc"))).isTrue();
+    assertThat(template.condition("UseIamAuth", Map.of("DatabaseIamAuth", "true"))).as("IAM auth needs a database").isFalse();
+  }
+
+  /** Every statement a role's policies hold, both branches of each {@code Fn::If} (but no {@code AWS::NoValue}). */
+  static List<JsonNode> roleStatements(String roleId) {
+    List<JsonNode> statements = new ArrayList<>();
+    for (JsonNode policy : resources.path(roleId).path("Properties").path("Policies")) {
+      branches(policy).forEach(p -> p.path("PolicyDocument").path("Statement").forEach(st -> statements.addAll(branches(st))));
+    }
+    resources.fields().forEachRemaining(e -> {
+      JsonNode r = e.getValue();
+      if ("AWS::IAM::RolePolicy".equals(r.path("Type").asText()) && roleId.equals(r.path("Properties").path("RoleName").path("Ref").asText())) {
+        r.path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
+      }
+    });
+    return statements;
+  }
+
+  private static List<JsonNode> branches(JsonNode node) {
+    JsonNode condition = node.path("Fn::If");
+    if (!condition.isArray()) {
+      return List.of(node);
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      if (!"AWS::NoValue".equals(condition.get(i).path("Ref").asText())) {
+        out.addAll(branches(condition.get(i)));
+      }
+    }
+    return out;
   }
 
   @Test
@@ -164,7 +210,8 @@ class TemplateConsistencyTest {
     JsonNode serviceToken = schema.path("Properties").path("ServiceToken").path("Fn::GetAtt");
     assertThat(serviceToken.isArray() ? serviceToken.get(0).asText() + "." + serviceToken.get(1).asText() : serviceToken.asText())
         .isEqualTo("SchemaMigrationFunction.Arn");
-    assertThat(schema.path("DependsOn").toString()).contains("DatabaseIngressFromFunction");
+    assertThat(schema.path("Condition").asText()).isEqualTo("HasReadModel");
+    assertThat(schema.path("Metadata").path("DatabaseReady").toString()).contains("HasDatabaseIngress", "DatabaseIngressFromFunction");
   }
 
   @Test
@@ -182,10 +229,11 @@ class TemplateConsistencyTest {
         name -> assertThat(variables.get(name)).as(name).isEqualTo(eventFactoryVariables.get(name)));
     assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
 
-    String policies = migration.path("Policies").toString();
+    assertThat(migration.has("Policies")).as("SAM drops Policies when Role is set").isFalse();
+    assertThat(migration.path("Role").path("Fn::GetAtt").asText()).isEqualTo("SchemaMigrationRole.Arn");
+    String policies = roleStatements("SchemaMigrationRole").toString();
     assertThat(policies)
-        .contains("AWSSecretsManagerGetSecretValuePolicy", "DatabaseSecretArn", "rds-db:connect", "es:ESHttpPut",
-            "OpenSearchDomainArn");
+        .contains("secretsmanager:GetSecretValue", "DatabaseSecretArn", "rds-db:connect", "es:ESHttpPut", "OpenSearchDomainArn");
   }
 
   /**
@@ -211,11 +259,9 @@ class TemplateConsistencyTest {
         .isGreaterThanOrEqualTo(function.timeoutSeconds());
 
     JsonNode streamRead = null;
-    for (JsonNode policy : properties.path("Policies")) {
-      for (JsonNode statement : policy.path("Statement")) {
-        if (statement.path("Action").toString().contains("dynamodb:GetRecords")) {
-          streamRead = statement;
-        }
+    for (JsonNode statement : roleStatements("StreamFailureRole")) {
+      if (statement.path("Action").toString().contains("dynamodb:GetRecords")) {
+        streamRead = statement;
       }
     }
     assertThat(streamRead).as("a statement allowing dynamodb:GetRecords").isNotNull();
@@ -229,7 +275,7 @@ class TemplateConsistencyTest {
     for (String name : new String[] {"SUITE_DEAD_LETTER_QUEUE_URL", "SUITE_DEAD_LETTER_BUCKET", "SUITE_ALARM_TOPIC_ARN"}) {
       assertThat(variables.get(name)).as(name).isNotNull().isEqualTo(eventFactoryVariables.get(name));
     }
-    assertThat(properties.path("Policies").toString()).contains("DeadLetterQueue.QueueName", "DeadLetterBucket", "AlarmTopic.TopicName");
+    assertThat(roleStatements("StreamFailureRole").toString()).contains("DeadLetterQueue.Arn", "DeadLetterBucket.Arn", "AlarmTopic");
   }
 
   /**
@@ -290,7 +336,8 @@ class TemplateConsistencyTest {
       assertThat(properties.path("TimeToLiveSpecification").path("AttributeName").asText()).as(table).isEqualTo("ttl");
       assertThat(properties.path("TimeToLiveSpecification").path("Enabled").asBoolean()).as(table).isTrue();
       assertThat(properties.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean()).as(table).isTrue();
-      assertThat(resources.path(table).path("DeletionPolicy").asText()).as(table).isEqualTo("Retain");
+      assertThat(resources.path(table).path("DeletionPolicy").asText()).as(table).isEqualTo("RetainExceptOnCreate");
+      assertThat(resources.path(table).path("UpdateReplacePolicy").asText()).as(table).isEqualTo("Retain");
     }
   }
 
@@ -315,10 +362,14 @@ class TemplateConsistencyTest {
     String arn = variables.path(CommandSyncSettings.STATE_MACHINE_ARN).path("Fn::Sub").asText();
     assertThat(arn).endsWith(":stateMachine:" + name);
 
-    String statements = properties.path("Policies").toString();
+    String statements = roleStatements("EventFactoryRole").toString();
     assertThat(statements).contains("states:StartExecution", "states:DescribeExecution", ":execution:" + name + ":*");
     assertThat(statements).contains("s3:GetObject", "s3:PutObject", "${CommandBucket.Arn}/*");
-    assertThat(statements).contains("{\"DynamoDBReadPolicy\":{\"TableName\":{\"Ref\":\"ProductCommandTable\"}}}");
+    // The API and the CSV import publish commands: a read-only policy here failed every imported row on AWS.
+    JsonNode commandTable = roleStatements("EventFactoryRole").stream()
+        .filter(st -> "ProductCommandTable.Arn".equals(st.path("Resource").path("Fn::GetAtt").asText()))
+        .findFirst().orElseThrow();
+    assertThat(commandTable.path("Action").toString()).contains("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query");
   }
 
   @Test
@@ -332,7 +383,7 @@ class TemplateConsistencyTest {
     for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
       assertThat(block.path(setting).asBoolean()).as(setting).isTrue();
     }
-    assertThat(bucket.path("DeletionPolicy").asText()).isEqualTo("Retain");
+    assertThat(bucket.path("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate");
   }
 
   @Test
@@ -354,8 +405,19 @@ class TemplateConsistencyTest {
     assertThat(task.path("Resource").asText()).isEqualTo("arn:aws:states:::lambda:invoke.waitForTaskToken");
     assertThat(task.path("Parameters").path("Payload").path("type").asText()).isEqualTo(CommandSyncTask.TYPE);
     assertThat(task.path("Parameters").path("Payload").path("taskToken.$").asText()).isEqualTo("$$.Task.Token");
-    assertThat(task.path("Retry").get(0).path("ErrorEquals").toString()).isEqualTo("[\"" + TaskErrors.TRANSIENT + "\"]");
+    assertThat(task.path("Retry").get(0).path("ErrorEquals").toString())
+        .contains("\"" + TaskErrors.TRANSIENT + "\"", "\"States.HeartbeatTimeout\"", "\"States.Timeout\"");
     assertThat(task.path("Retry").get(0).path("BackoffRate").asDouble()).isGreaterThan(1.0);
+    // Three attempts at most, each noticed dead within a minute: the task beats on receipt and answers within the
+    // function's timeout.
+    assertThat(task.path("Retry")).hasSize(1);
+    assertThat(task.path("Retry").get(0).path("MaxAttempts").asInt()).isLessThanOrEqualTo(2);
+    assertThat(task.path("HeartbeatSeconds").asInt()).isEqualTo(60);
+    assertThat(task.path("Parameters").path("Payload").path(TaskHeartbeats.INPUT_FIELD).asInt()).isEqualTo(60);
+    assertThat(task.path("TimeoutSeconds").asInt()).isBetween(60, 300);
+    assertThat(properties.path("Logging").path("Level").asText()).isEqualTo("ERROR");
+    assertThat(properties.path("Logging").path("IncludeExecutionData").asBoolean()).isFalse();
+    assertThat(properties.path("Tracing").path("Enabled").asBoolean()).isTrue();
     assertThat(task.path("Retry").toString()).doesNotContain(TaskErrors.PERMANENT);
     assertThat(task.path("Catch").get(0).path("ErrorEquals").toString()).contains(TaskErrors.PERMANENT);
     assertThat(task.path("Catch").get(1).path("ErrorEquals").toString()).contains("States.ALL");
@@ -386,8 +448,14 @@ class TemplateConsistencyTest {
         actions.add(action.asText());
       }
     }));
-    assertThat(actions).containsExactlyInAnyOrder("lambda:InvokeFunction", "sqs:SendMessage", "sns:Publish", "kms:GenerateDataKey", "kms:Decrypt");
-    assertThat(properties.path("Policies").toString()).doesNotContain("\"*\"");
+    assertThat(actions).containsExactlyInAnyOrder("lambda:InvokeFunction", "sqs:SendMessage", "sns:Publish", "kms:GenerateDataKey", "kms:Decrypt",
+        "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups");
+    properties.path("Policies").forEach(policy -> policy.path("Statement").forEach(st -> {
+      if (st.path("Resource").asText().equals("*")) {
+        assertThat(st.path("Sid").asText()).as("only log delivery takes no resource").isEqualTo("ExecutionLogDelivery");
+      }
+    }));
   }
 
   private static final Pattern SUB = Pattern.compile("\\$\\{([A-Za-z0-9]+)(?:\\.[A-Za-z0-9.]+)?}");
@@ -485,7 +553,7 @@ class TemplateConsistencyTest {
     JsonNode parts = arn.path("Fn::Join").get(1);
     assertThat(parts.get(parts.size() - 1).path("Fn::Sub").asText()).isEqualTo(name);
     assertThat(parts.get(parts.size() - 2).asText()).isEqualTo("stateMachine");
-    String policy = resources.path("ImportWorkflowPolicy").toString();
+    String policy = roleStatements("EventFactoryRole").toString();
     assertThat(policy).contains("stateMachine:" + name).contains("execution:" + name + ":*");
     JsonNode upload = resources.path("EventFactoryFunction").path("Properties").path("Events").path("CsvImport").path("Properties");
     assertThat(upload.path("Filter").toString()).contains("\"imports/csv/\"").contains("\".csv\"");

@@ -29,6 +29,8 @@ import java.util.Map;
 public final class SamTemplate {
   private static final YAMLFactory YAML = new YAMLFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  /** What {@code !Ref AWS::NoValue} resolves to: the property is left out. */
+  private static final String NO_VALUE = "\u0000AWS::NoValue";
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!]+)}");
   private final JsonNode root;
   private final Path path;
@@ -94,11 +96,71 @@ public final class SamTemplate {
     return new FunctionSpec(logicalId, handler, timeout, memory, environment);
   }
 
+  /**
+   * Whether the template's condition {@code name} holds for these parameters: {@code Fn::Equals}, {@code Fn::Not},
+   * {@code Fn::And}, {@code Fn::Or} and {@code Condition} over parameters and literals, as CloudFormation decides it.
+   */
+  public boolean condition(String name, Map<String, String> parameterOverrides) {
+    JsonNode definition = root.path("Conditions").path(name);
+    if (definition.isMissingNode()) {
+      throw new IllegalArgumentException("no condition '" + name + "' in " + path);
+    }
+    return evaluate(definition, parameterOverrides);
+  }
+
+  private boolean evaluate(JsonNode node, Map<String, String> overrides) {
+    if (node.isObject() && node.size() == 1) {
+      var entry = node.fields().next();
+      JsonNode args = entry.getValue();
+      switch (entry.getKey()) {
+        case "Condition":
+          return condition(args.asText(), overrides);
+        case "Fn::Condition":
+          return condition(args.asText(), overrides);
+        case "Fn::Not":
+          return !evaluate(args.get(0), overrides);
+        case "Fn::And": {
+          boolean all = true;
+          for (JsonNode arg : args) {
+            all &= evaluate(arg, overrides);
+          }
+          return all;
+        }
+        case "Fn::Or": {
+          boolean any = false;
+          for (JsonNode arg : args) {
+            any |= evaluate(arg, overrides);
+          }
+          return any;
+        }
+        case "Fn::Equals":
+          return String.valueOf(scalar(args.get(0), overrides)).equals(String.valueOf(scalar(args.get(1), overrides)));
+        default:
+          break;
+      }
+    }
+    throw new IllegalArgumentException("cannot evaluate condition " + node + " in " + path);
+  }
+
+  /** A literal, or a parameter's value (a list parameter as CloudFormation joins it: comma separated). */
+  private String scalar(JsonNode node, Map<String, String> overrides) {
+    if (node.isValueNode()) {
+      return node.asText();
+    }
+    if (node.isObject() && node.has("Ref")) {
+      return parameter(node.get("Ref").asText(), overrides);
+    }
+    throw new IllegalArgumentException("cannot compare " + node + " in a condition of " + path);
+  }
+
   private void collect(JsonNode variables, Map<String, String> overrides, Map<String, String> into, List<String> unresolved) {
     for (Iterator<Map.Entry<String, JsonNode>> it = variables.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> variable = it.next();
       String value = resolve(variable.getValue(), overrides);
-      if (value == null) {
+      if (NO_VALUE.equals(value)) {
+        // !If [..., !Ref AWS::NoValue]: CloudFormation sets no such variable; an earlier (Globals) one goes too.
+        into.remove(variable.getKey());
+      } else if (value == null) {
         unresolved.add(variable.getKey());
         into.remove(variable.getKey());
       } else {
@@ -111,6 +173,13 @@ public final class SamTemplate {
   private String resolve(JsonNode value, Map<String, String> overrides) {
     if (value.isValueNode() && !value.isNull()) {
       return value.asText();
+    }
+    if (value.isObject() && value.size() == 1 && value.path("Fn::If").isArray() && value.get("Fn::If").size() == 3) {
+      JsonNode branches = value.get("Fn::If");
+      return resolve(condition(branches.get(0).asText(), overrides) ? branches.get(1) : branches.get(2), overrides);
+    }
+    if (value.isObject() && value.size() == 1 && "AWS::NoValue".equals(value.path("Ref").asText(null))) {
+      return NO_VALUE;
     }
     if (value.isObject() && value.size() == 1 && value.has("Ref")) {
       return parameter(value.get("Ref").asText(), overrides);

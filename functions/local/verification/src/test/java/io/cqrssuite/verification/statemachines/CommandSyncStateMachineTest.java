@@ -324,8 +324,8 @@ class CommandSyncStateMachineTest {
     assertThat(history)
         .filteredOn(e -> "TaskFailed".equals(e.typeAsString()) && "invoke.waitForTaskToken".equals(e.taskFailedEventDetails().resource()))
         .extracting(e -> e.taskFailedEventDetails().error())
-        .as("the first attempt and the Retry's MaxAttempts 8")
-        .hasSize(9)
+        .as("the first attempt and the Retry's MaxAttempts 2: three at most, each noticed dead within HeartbeatSeconds")
+        .hasSize(3)
         .containsOnly(TaskErrors.TRANSIENT);
     assertThat(entered(history)).containsSubsequence("SyncCommand", "RetriesSpent", "DeadLetter", "Alarm", "DeadLettered").doesNotContain("Permanent");
     JsonNode envelope = json(deadLetter(arn).body());
