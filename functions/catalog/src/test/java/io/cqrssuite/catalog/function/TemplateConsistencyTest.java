@@ -159,8 +159,7 @@ class TemplateConsistencyTest {
     // Without them (the parameters' empty defaults), the read models are not configured at all: no variable is set.
     FunctionSpec minimal = template.function("EventFactoryFunction", Map.of(), new ArrayList<>());
     assertThat(minimal.environment().keySet())
-        .doesNotContain("SUITE_RDS_URL", "SUITE_RDS_USER", "SUITE_RDS_SECRET_ARN", "SUITE_RDS_IAM_AUTH",
-            "SUITE_OPENSEARCH_ENDPOINT", "SUITE_OPENSEARCH_SIGV4", "SUITE_OPENSEARCH_INDEX")
+        .doesNotContain("SUITE_RDS_URL", "SUITE_RDS_SECRET_ARN", "SUITE_OPENSEARCH_ENDPOINT")
         .contains("SUITE_TABLE_MAPPINGS", "SUITE_UNHANDLED_EVENTS");
     assertThat(template.condition("HasReadModel", Map.of())).isFalse();
     assertThat(template.condition("InVpc", Map.of())).isFalse();
