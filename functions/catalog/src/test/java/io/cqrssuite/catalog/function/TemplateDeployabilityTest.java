@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.cqrssuite.fixtures.SampleEvents;
+import io.cqrssuite.testing.lambda.SamTemplate;
 import io.cqrssuite.testing.lambda.SamTranslation;
 import io.cqrssuite.testing.permissions.DeployedStack;
 import io.cqrssuite.testing.permissions.PolicyStatement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class TemplateDeployabilityTest {
   private static final Path ROOT = SampleEvents.repositoryRoot().toAbsolutePath().normalize();
   private static final String PYTHON = SamTranslation.python(System.getenv());
+  private static JsonNode template;
   private static JsonNode translated;
   private static String translationUnavailable;
 
@@ -51,6 +52,7 @@ class TemplateDeployabilityTest {
 
   @BeforeAll
   static void translate() throws Exception {
+    template = SamTemplate.load(ROOT.resolve("template.yaml")).root();
     Optional<String> missing = SamTranslation.unavailable(PYTHON);
     if (missing.isPresent()) {
       translationUnavailable = missing.get();
@@ -231,18 +233,10 @@ class TemplateDeployabilityTest {
   }
 
   private static JsonNode templateRoot() {
-    try {
-      return io.cqrssuite.testing.lambda.SamTemplate.load(ROOT.resolve("template.yaml")).root();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return template;
   }
 
   private static JsonNode templateResources() {
-    return templateRoot().path("Resources");
-  }
-
-  static String read(Path path) throws IOException {
-    return Files.readString(path);
+    return template.path("Resources");
   }
 }

@@ -96,61 +96,9 @@ public final class SamTemplate {
     return new FunctionSpec(logicalId, handler, timeout, memory, environment);
   }
 
-  /**
-   * Whether the template's condition {@code name} holds for these parameters: {@code Fn::Equals}, {@code Fn::Not},
-   * {@code Fn::And}, {@code Fn::Or} and {@code Condition} over parameters and literals, as CloudFormation decides it.
-   */
+  /** Whether the template's condition {@code name} holds for these parameters ({@link TemplateConditions}). */
   public boolean condition(String name, Map<String, String> parameterOverrides) {
-    JsonNode definition = root.path("Conditions").path(name);
-    if (definition.isMissingNode()) {
-      throw new IllegalArgumentException("no condition '" + name + "' in " + path);
-    }
-    return evaluate(definition, parameterOverrides);
-  }
-
-  private boolean evaluate(JsonNode node, Map<String, String> overrides) {
-    if (node.isObject() && node.size() == 1) {
-      var entry = node.fields().next();
-      JsonNode args = entry.getValue();
-      switch (entry.getKey()) {
-        case "Condition":
-          return condition(args.asText(), overrides);
-        case "Fn::Condition":
-          return condition(args.asText(), overrides);
-        case "Fn::Not":
-          return !evaluate(args.get(0), overrides);
-        case "Fn::And": {
-          boolean all = true;
-          for (JsonNode arg : args) {
-            all &= evaluate(arg, overrides);
-          }
-          return all;
-        }
-        case "Fn::Or": {
-          boolean any = false;
-          for (JsonNode arg : args) {
-            any |= evaluate(arg, overrides);
-          }
-          return any;
-        }
-        case "Fn::Equals":
-          return String.valueOf(scalar(args.get(0), overrides)).equals(String.valueOf(scalar(args.get(1), overrides)));
-        default:
-          break;
-      }
-    }
-    throw new IllegalArgumentException("cannot evaluate condition " + node + " in " + path);
-  }
-
-  /** A literal, or a parameter's value (a list parameter as CloudFormation joins it: comma separated). */
-  private String scalar(JsonNode node, Map<String, String> overrides) {
-    if (node.isValueNode()) {
-      return node.asText();
-    }
-    if (node.isObject() && node.has("Ref")) {
-      return parameter(node.get("Ref").asText(), overrides);
-    }
-    throw new IllegalArgumentException("cannot compare " + node + " in a condition of " + path);
+    return new TemplateConditions(root, parameter -> parameter(parameter, parameterOverrides)).holds(name);
   }
 
   private void collect(JsonNode variables, Map<String, String> overrides, Map<String, String> into, List<String> unresolved) {

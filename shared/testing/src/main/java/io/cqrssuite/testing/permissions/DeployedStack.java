@@ -1,10 +1,9 @@
 package io.cqrssuite.testing.permissions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cqrssuite.testing.lambda.TemplateConditions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,10 +28,12 @@ public final class DeployedStack {
   private final JsonNode resources;
   private final Map<String, Object> parameters = new HashMap<>();
   private final Map<String, Boolean> decided = new HashMap<>();
+  private final TemplateConditions conditions;
 
   private DeployedStack(JsonNode root, Map<String, String> parameterValues) {
     this.root = root;
     this.resources = root.path("Resources");
+    this.conditions = new TemplateConditions(root, this::parameterText);
     root.path("Parameters").fields().forEachRemaining(e -> {
       String value = parameterValues.getOrDefault(e.getKey(), e.getValue().path("Default").asText(""));
       parameters.put(e.getKey(), e.getValue().path("Type").asText().startsWith("CommaDelimitedList") || e.getValue().path("Type").asText().startsWith("List<")
@@ -51,16 +52,7 @@ public final class DeployedStack {
   }
 
   public boolean condition(String name) {
-    Boolean known = decided.get(name);
-    if (known == null) {
-      JsonNode definition = root.path("Conditions").path(name);
-      if (definition.isMissingNode()) {
-        throw new IllegalArgumentException("no condition " + name);
-      }
-      known = truth(definition);
-      decided.put(name, known);
-    }
-    return known;
+    return decided.computeIfAbsent(name, conditions::holds);
   }
 
   /** Whether the resource is part of this deployment (no {@code Condition}, or one that holds). */
@@ -82,6 +74,16 @@ public final class DeployedStack {
       }
     });
     return ids;
+  }
+
+  /** The physical name or id {@code !Ref} gives the resource in this deployment. */
+  public String name(String logicalId) {
+    return String.valueOf(ref(logicalId));
+  }
+
+  /** The resource's ARN in this deployment ({@code !GetAtt id.Arn}). */
+  public String arn(String logicalId) {
+    return String.valueOf(getAtt(logicalId, "Arn"));
   }
 
   /** The role a function runs with: the logical id its {@code Role} names. */
@@ -364,47 +366,9 @@ public final class DeployedStack {
     }
   }
 
-  private boolean truth(JsonNode node) {
-    Map.Entry<String, JsonNode> fn = node.fields().next();
-    JsonNode args = fn.getValue();
-    switch (fn.getKey()) {
-      case "Condition":
-        return condition(args.asText());
-      case "Fn::Not":
-        return !truth(args.get(0));
-      case "Fn::And": {
-        boolean all = true;
-        for (JsonNode a : args) {
-          all &= truth(a);
-        }
-        return all;
-      }
-      case "Fn::Or": {
-        boolean any = false;
-        for (JsonNode a : args) {
-          any |= truth(a);
-        }
-        return any;
-      }
-      case "Fn::Equals":
-        return String.valueOf(scalar(args.get(0))).equals(String.valueOf(scalar(args.get(1))));
-      default:
-        throw new IllegalArgumentException("cannot decide " + node);
-    }
-  }
-
-  private Object scalar(JsonNode node) {
-    Object v = value(node);
-    return v instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : v;
-  }
-
-  /** The translated template's resources as a map, for iteration by tests. */
-  public Map<String, JsonNode> resources() {
-    Map<String, JsonNode> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
+  /** A parameter (or pseudo parameter) as a condition compares it: a list comma-joined. */
+  private String parameterText(String name) {
+    Object v = ref(name);
+    return v instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(v);
   }
 }

@@ -41,11 +41,6 @@ public final class Recording implements AutoCloseable {
     this.function = functionLogicalId;
   }
 
-  /** The function calls are attributed to now, or {@code null} between functions. */
-  public String function() {
-    return function;
-  }
-
   boolean isHarness(String accessKeyId) {
     return harnessAccessKeyId.equals(accessKeyId);
   }

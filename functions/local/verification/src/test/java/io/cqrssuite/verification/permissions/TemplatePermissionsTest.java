@@ -345,10 +345,10 @@ class TemplatePermissionsTest {
   private static String customerKey(DeployedStack stack, String arn) {
     for (String type : List.of("AWS::SNS::Topic", "AWS::SQS::Queue")) {
       for (String id : stack.resourcesOfType(type)) {
-        String own = type.equals("AWS::SNS::Topic") ? stack.text(Refs.ref(id)) : stack.text(Refs.getAtt(id, "Arn"));
+        String own = type.equals("AWS::SNS::Topic") ? stack.name(id) : stack.arn(id);
         JsonNode key = stack.resource(id).path("Properties").path("KmsMasterKeyId");
         if (own.equals(arn) && key.has("Ref")) {
-          return stack.text(Refs.getAtt(key.get("Ref").asText(), "Arn"));
+          return stack.arn(key.get("Ref").asText());
         }
       }
     }
@@ -368,7 +368,7 @@ class TemplatePermissionsTest {
       case "s3": {
         int slash = resource.indexOf('/');
         String logical = logical(resource.substring(0, slash));
-        return "arn:aws:s3:::" + stack.text(io.cqrssuite.verification.permissions.Refs.ref(logical)) + resource.substring(slash);
+        return "arn:aws:s3:::" + stack.name(logical) + resource.substring(slash);
       }
       case "sns":
         return "arn:aws:sns" + prefix + resource.substring(resource.lastIndexOf(':') + 1);
@@ -391,11 +391,11 @@ class TemplatePermissionsTest {
   private static String tableName(DeployedStack stack, String local) {
     String logical = localToLogical.get(local);
     if (logical != null) {
-      return stack.text(Refs.ref(logical));
+      return stack.name(logical);
     }
     // Tables named in the template (Stage dev, as the local cloud names them) are the same name deployed.
     for (String table : stack.resourcesOfType("AWS::DynamoDB::Table")) {
-      if (stack.text(Refs.ref(table)).equals(local)) {
+      if (stack.name(table).equals(local)) {
         return local;
       }
     }
