@@ -1,5 +1,7 @@
 package io.cqrssuite.task;
 
+import io.cqrssuite.payload.Channel;
+
 /**
  * The error names the suite reports with {@code SendTaskFailure}, for a state's {@code Retry} and {@code Catch}
  * to match: retry {@link #TRANSIENT}, catch {@link #PERMANENT}.
@@ -16,8 +18,8 @@ public final class TaskErrors {
   public static final int MAX_ERROR = 256;
 
   public static final int MAX_CAUSE = 32_768;
-  /** {@code SendTaskSuccess} output limit: 256 KiB of UTF-8. */
-  public static final int MAX_OUTPUT_BYTES = 256 * 1024;
+  /** {@code SendTaskSuccess} output limit, the Step Functions channel's ({@link Channel#STEP_FUNCTIONS}). */
+  public static final int MAX_OUTPUT_BYTES = Channel.STEP_FUNCTIONS.maxBytes();
 
   private TaskErrors() {}
 }

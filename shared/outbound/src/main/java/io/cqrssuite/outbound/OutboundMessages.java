@@ -1,5 +1,6 @@
 package io.cqrssuite.outbound;
 
+import io.cqrssuite.payload.Channel;
 import io.cqrssuite.aws.internal.OnFirstUse;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
@@ -31,7 +32,7 @@ public final class OutboundMessages {
   /** {@code SendMessageBatch} takes at most this many entries ... */
   static final int MAX_ENTRIES = 10;
   /** ... and this many bytes of bodies and attributes together. */
-  static final int MAX_BYTES = 256 * 1024;
+  static final int MAX_BYTES = Channel.SQS.maxBytes();
 
   private final Supplier<SqsClient> sqs;
   private final Supplier<SnsClient> sns;
@@ -69,7 +70,7 @@ public final class OutboundMessages {
   }
 
   /**
-   * {@code SendMessageBatch}, in as many calls as the limits of ten entries and 256 KiB per call require; one
+   * {@code SendMessageBatch}, in as many calls as the limits of ten entries and {@link Channel#SQS}'s bytes per call require; one
    * result per message, in order. A message too large on its own goes alone and comes back failed from SQS.
    */
   public List<Sent> sendBatch(String queueUrl, List<OutboundMessage> messages) {

@@ -204,6 +204,14 @@ class TemplateDeployabilityTest {
   }
 
   @Test
+  void theDeadLetterQueueTakesWhatTheFunctionSendsBeforeItOffloads() {
+    // The function offloads envelopes to the bucket from the SQS channel's limit on; a queue left at a smaller
+    // MaximumMessageSize would refuse the envelopes in between.
+    JsonNode queue = templateResources().path("DeadLetterQueue").path("Properties");
+    assertThat(queue.path("MaximumMessageSize").asInt()).isEqualTo(io.cqrssuite.payload.Channel.SQS.maxBytes());
+  }
+
+  @Test
   void samconfigDeploysTheDevStageWithNamedRoles() throws Exception {
     JsonNode config = new TomlMapper().readTree(ROOT.resolve("samconfig.toml").toFile());
     assertThat(config.path("version").asDouble()).isEqualTo(0.1);

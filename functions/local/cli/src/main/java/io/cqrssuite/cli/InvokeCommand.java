@@ -36,7 +36,8 @@ final class InvokeCommand implements Command {
             "format: {\"Parameters\": {...}, \"<LogicalId>\": {\"VAR\": \"value\"}}). AWS_REGION, AWS credentials and",
             "AWS_ENDPOINT_URL[_<SERVICE>] from your shell pass through, SUITE_* from your shell override the",
             "template. A declared but empty SUITE_RDS_URL / SUITE_OPENSEARCH_ENDPOINT gets an embedded",
-            "PostgreSQL / OpenSearch node for the invoke. Without an SFN endpoint, task-token",
+            "PostgreSQL / OpenSearch node for the invoke, refused beside a read model or AWS place you configured",
+            "(docs/operations.md, the rule of writing commands). Without an SFN endpoint, task-token",
             "callbacks go to a local Step Functions callback recorder that prints them on stderr; --aws turns",
             "the local stand-ins off and uses your AWS account."));
   }
@@ -75,11 +76,19 @@ final class InvokeCommand implements Command {
     InvokeEnvironment.EnvVarsFile overrides =
         envVars == null ? InvokeEnvironment.EnvVarsFile.none() : InvokeEnvironment.EnvVarsFile.read(envVars);
     List<String> unresolved = new ArrayList<>();
-    FunctionSpec function = SamTemplate.load(template).function(positional.get(0), overrides.parameters(), unresolved);
+    SamTemplate sam = SamTemplate.load(template);
+    FunctionSpec function = sam.function(positional.get(0), overrides.parameters(), unresolved);
     Map<String, String> environment = new HashMap<>(InvokeEnvironment.build(function, shell.env(), overrides));
-    Set<String> declared = new HashSet<>(function.environment().keySet());
-    declared.addAll(unresolved);
-    try (LocalBackends backends = LocalBackends.start(environment, aws, shell.err(), shell.root(), declared)) {
+    Set<String> embeddable = new HashSet<>(function.environment().keySet());
+    embeddable.addAll(unresolved);
+    embeddable.retainAll(WriteTargets.READ_MODELS);
+    Set<String> stackVariables = sam.stackVariables(function.logicalId(), overrides.parameters());
+    Set<String> explicit = new HashSet<>(overrides.functions().getOrDefault(function.logicalId(), Map.of()).keySet());
+    shell.env().keySet().stream().filter(name -> name.startsWith("SUITE_")).forEach(explicit::add);
+    WriteTargets.Intent intent = new WriteTargets.Intent(!aws, "no --aws", false, "--env-vars");
+    try (LocalBackends backends =
+        LocalBackends.start(
+            environment, aws, shell.err(), shell.root(), env -> WriteTargets.of(null, env, embeddable, stackVariables, explicit), intent)) {
       for (String name : unresolved) {
         if (!environment.containsKey(name)) {
           shell.err().println("suite: " + name + " refers to a deployed resource and is left unset (set it with --env-vars)");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 
 /**
@@ -22,24 +23,29 @@ final class LocalBackends implements AutoCloseable {
   }
 
   /**
-   * Also starts the embedded read models (PostgreSQL, OpenSearch) for those of {@code SUITE_RDS_URL} and
-   * {@code SUITE_OPENSEARCH_ENDPOINT} that the function declares ({@code declared}) and the environment leaves blank,
-   * and points the environment at them.
+   * For a command that writes: the stand-ins, then {@link WriteTargets the rule} over the places as they are with
+   * the stand-ins in (a refusal closes them and throws a {@link Arguments.UsageException} with every reason), then
+   * embedded read models for the places the rule leaves embedded, with the environment pointed at them.
+   *
+   * @param places the command's places, read from the environment once the stand-ins are in it
    */
-  static LocalBackends start(Map<String, String> environment, boolean useAws, PrintStream echo, Path root, Set<String> declared)
+  static LocalBackends start(
+      Map<String, String> environment, boolean useAws, PrintStream echo, Path root, Function<Map<String, String>, WriteTargets> places, WriteTargets.Intent intent)
       throws IOException {
     LocalBackends backends = start(environment, useAws, echo);
-    if (useAws) {
-      return backends;
-    }
     try {
-      backends.readModels = LocalReadModels.start(root, environment, echo, declared);
+      WriteTargets targets = places.apply(environment);
+      targets.enforce(intent);
+      Set<String> embedded = targets.embedded();
+      if (!embedded.isEmpty()) {
+        backends.readModels = LocalReadModels.start(root, environment, echo, embedded);
+        environment.putAll(backends.readModels.settings());
+      }
+      return backends;
     } catch (IOException | RuntimeException e) {
       backends.close();
       throw e;
     }
-    environment.putAll(backends.readModels.settings());
-    return backends;
   }
 
   static LocalBackends start(Map<String, String> environment, boolean useAws, PrintStream echo) throws IOException {

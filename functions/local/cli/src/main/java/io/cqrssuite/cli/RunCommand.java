@@ -5,6 +5,7 @@ import io.cqrssuite.verification.SyncRun;
 import io.cqrssuite.verification.workload.WorkloadOptions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code ./suite run}: the main job on embedded engines, then the command path and a CSV import on a local cloud. */
 final class RunCommand implements Command {
@@ -43,8 +44,12 @@ final class RunCommand implements Command {
         default -> throw new UsageException("unknown option '" + word + "' for run");
       }
     }
-    Map<String, String> environment = EventFactoryEnvironment.quiet(EventFactoryEnvironment.of(shell.root(), shell.env()), shell.env());
+    // The run writes a generated workload and checks it: into its own engines only, never a read model the shell names.
+    Map<String, String> environment =
+        EventFactoryEnvironment.withoutReadModels(EventFactoryEnvironment.quiet(EventFactoryEnvironment.of(shell.root(), shell.env()), shell.env()));
     try (LocalBackends backends = LocalBackends.start(environment, false, null)) {
+      // Its embedded engines beside an AWS place the shell names (a table with no endpoint override) would be mixed.
+      WriteTargets.of(null, environment, WriteTargets.READ_MODELS, Set.of(), Set.of()).enforce(new WriteTargets.Intent(true, "", false, ""));
       return SyncRun.run(options, shell.root(), environment, shell.env(), shell.out(), shell.err());
     }
   }

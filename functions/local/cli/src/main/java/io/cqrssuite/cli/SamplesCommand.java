@@ -41,8 +41,11 @@ final class SamplesCommand implements Command {
       throw new UsageException("events directory not found: " + events);
     }
     Map<String, String> environment = EventFactoryEnvironment.quiet(EventFactoryEnvironment.of(shell.root(), shell.env()), shell.env());
+    // The samples are a local demonstration: blank read models run embedded, but never beside configured places.
+    WriteTargets.Intent intent = new WriteTargets.Intent(true, "", false, "");
     try (LocalBackends backends =
-        LocalBackends.start(environment, false, shell.err(), shell.root(), Set.of("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT"))) {
+        LocalBackends.start(
+            environment, false, shell.err(), shell.root(), env -> WriteTargets.of(null, env, WriteTargets.READ_MODELS, Set.of(), Set.of()), intent)) {
       return SamplesRun.run(events, environment, shell.out());
     }
   }

@@ -48,6 +48,10 @@ public final class DeadLetterReplay {
   public record Summary(int replayed, int failed, int skipped, List<Item> items) {}
 
   public static final int DEFAULT_VISIBILITY_SECONDS = 60;
+  /** A dry run's status for a message a replay would push through the function. */
+  public static final String WOULD_REPLAY = "would replay";
+  /** A dry run's status for a message a replay would skip (and leave). */
+  public static final String WOULD_SKIP = "would skip";
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -61,6 +65,22 @@ public final class DeadLetterReplay {
     this.mapper = mapper;
     this.reader = new DeadLetterReader(sqs, s3, queueUrl, mapper, Clock.systemUTC());
     this.visibilitySeconds = visibilitySeconds;
+  }
+
+  /**
+   * A dry run: peeks at up to {@code max} messages and says which a replay would push through and which it would
+   * skip, and why. Nothing is invoked or deleted, and every message is made visible again; but each receive counts,
+   * so every message's {@code ApproximateReceiveCount} goes up by one.
+   */
+  public List<Item> plan(int max) {
+    List<Item> items = new ArrayList<>();
+    for (DeadLetterReader.Entry entry : reader.list(max)) {
+      ObjectNode envelope = entry.envelope();
+      String notReplayable = entry.problem() != null ? entry.problem() : notReplayable(envelope);
+      items.add(
+          new Item(entry.messageId(), text(envelope.get("eventId")), text(envelope.get("source")), notReplayable == null ? WOULD_REPLAY : WOULD_SKIP, notReplayable));
+    }
+    return items;
   }
 
   /** Replays through the entrypoint; a record that did not succeed (even if dead-lettered again) counts as failed. */

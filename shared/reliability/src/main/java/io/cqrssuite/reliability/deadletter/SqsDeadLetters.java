@@ -1,5 +1,6 @@
 package io.cqrssuite.reliability.deadletter;
 
+import io.cqrssuite.payload.Channel;
 import io.cqrssuite.deadletter.DeadLetterEnvelope;
 import io.cqrssuite.deadletter.DeadLetterSink;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Dead letters on an SQS queue, sent with {@code SendMessageBatch}: at most {@value #MAX_ENTRIES} messages and
- * {@value #MAX_BYTES} bytes per call. An envelope larger than one message may be is never cut: with a bucket it is
+ * {@link Channel#SQS}'s bytes per call. An envelope larger than one message may be is never cut: with a bucket it is
  * stored there first (content-addressed, so a retried write lands on the same object) and the queue receives a
  * pointer ({@link DeadLetterEnvelope#toPointerJson}); without one it is reported as not stored, so its record stays
  * failed and visible. Each message carries the envelope's correlation id as the {@code correlationId} attribute
@@ -33,7 +34,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  */
 public final class SqsDeadLetters implements DeadLetterSink {
   static final int MAX_ENTRIES = 10;
-  static final int MAX_BYTES = 256 * 1024;
+  /** The SQS channel's limit (1 MiB): envelopes are offloaded from what the queue takes, not a number of their own. */
+  static final int MAX_BYTES = Channel.SQS.maxBytes();
 
   private final SqsClient sqs;
   private final String queueUrl;

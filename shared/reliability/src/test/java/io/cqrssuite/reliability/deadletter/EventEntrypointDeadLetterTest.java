@@ -312,7 +312,7 @@ class EventEntrypointDeadLetterTest {
   @Test
   void envelopeLargerThanAQueueMessageIsNotCutAndItsRecordStaysFailed() throws Exception {
     ObjectNode event = SampleEvents.tree("sqs/standard-batch.json");
-    ((ObjectNode) event.get("Records").get(0)).put("body", "x".repeat(300 * 1024));
+    ((ObjectNode) event.get("Records").get(0)).put("body", "x".repeat(1100 * 1024));
 
     InvocationOutcome outcome = entrypoint(deadLetters(), poisonFor(STD_1)).handle(SampleEvents.stream(event));
 

@@ -145,7 +145,7 @@ class SqsDeadLettersOffloadTest {
 
   @Test
   void envelopeTooLargeForTheQueueIsStoredInS3WithAPointerOnTheQueue() throws Exception {
-    JsonNode record = largeStreamRecord(700 * 1024);
+    JsonNode record = largeStreamRecord(1100 * 1024);
     DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, s3, BUCKET, mapper, log);
 
     List<DeadLetterSink.Write> writes =
@@ -170,6 +170,22 @@ class SqsDeadLettersOffloadTest {
   }
 
   @Test
+  void anEnvelopeBetweenTheOldAndTheNewSqsLimitGoesWholeOnTheQueue() throws Exception {
+    // 700 KiB: over the 256 KiB SQS took until August 2025, under the 1 MiB it takes now. No bucket is given, so a
+    // writer still holding the old limit would report it not stored.
+    JsonNode record = largeStreamRecord(700 * 1024);
+    DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, mapper, log);
+
+    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(record, "4421584500000000017458535080")));
+
+    assertThat(writes).allMatch(DeadLetterSink.Write::stored);
+    List<JsonNode> messages = received(1);
+    assertThat(messages).hasSize(1);
+    assertThat(messages.get(0).has("envelopeLocation")).isFalse();
+    assertThat(messages.get(0).get("record")).isEqualTo(record);
+  }
+
+  @Test
   void largeEnvelopeIsNotStoredWhenS3IsUnreachable() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -179,7 +195,7 @@ class SqsDeadLettersOffloadTest {
         clients(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + closedPort)).configure(S3Client.builder(), "S3").forcePathStyle(true).build();
     DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, nowhere, BUCKET, mapper, log);
 
-    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(largeStreamRecord(300 * 1024), "x")));
+    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(largeStreamRecord(1100 * 1024), "x")));
 
     assertThat(writes).noneMatch(DeadLetterSink.Write::stored);
     assertThat(received(0)).isEmpty();
@@ -190,7 +206,7 @@ class SqsDeadLettersOffloadTest {
   void largeEnvelopeWithoutABucketIsNotStoredAndNotCut() throws Exception {
     DeadLetterSink deadLetters = new SqsDeadLetters(sqs, queueUrl, mapper, log);
 
-    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(largeStreamRecord(300 * 1024), "x")));
+    List<DeadLetterSink.Write> writes = deadLetters.write(List.of(envelope(largeStreamRecord(1100 * 1024), "x")));
 
     assertThat(writes).noneMatch(DeadLetterSink.Write::stored);
     assertThat(writes.get(0).failure()).hasMessageContaining("SUITE_DEAD_LETTER_BUCKET");

@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the functions of an AWS SAM template the way {@code sam local invoke} does: {@code Globals.Function}
@@ -94,6 +96,55 @@ public final class SamTemplate {
     collect(globals.path("Environment").path("Variables"), parameterOverrides, environment, unresolved);
     collect(properties.path("Environment").path("Variables"), parameterOverrides, environment, unresolved);
     return new FunctionSpec(logicalId, handler, timeout, memory, environment);
+  }
+
+  /**
+   * The function's variables whose value names a place of the deployed stack: a resource ({@code !Ref Table},
+   * {@code !GetAtt}), or a pseudo parameter ({@code ${AWS::AccountId}} in an ARN). A local reading gives those
+   * either nothing or a made-up value, so a command that acts on a real account must have them from the user. Plain
+   * values and references to template parameters are the user's configuration, not places; a variable a condition
+   * removes ({@code AWS::NoValue}) is not listed.
+   */
+  public Set<String> stackVariables(String logicalId, Map<String, String> parameterOverrides) {
+    Set<String> names = new TreeSet<>();
+    JsonNode globals = root.path("Globals").path("Function").path("Environment").path("Variables");
+    JsonNode own = root.path("Resources").path(logicalId).path("Properties").path("Environment").path("Variables");
+    for (JsonNode variables : List.of(globals, own)) {
+      variables.fields().forEachRemaining(variable -> {
+        Boolean stack = namesStackPlace(variable.getValue(), parameterOverrides);
+        if (stack == null || !stack) {
+          names.remove(variable.getKey());
+        } else {
+          names.add(variable.getKey());
+        }
+      });
+    }
+    return names;
+  }
+
+  /** {@code null} when a condition leaves the variable out, else whether the value depends on the deployed stack. */
+  private Boolean namesStackPlace(JsonNode value, Map<String, String> overrides) {
+    if (value.isValueNode()) {
+      return false;
+    }
+    if (value.isObject() && value.size() == 1 && value.path("Fn::If").isArray() && value.get("Fn::If").size() == 3) {
+      JsonNode branches = value.get("Fn::If");
+      return namesStackPlace(condition(branches.get(0).asText(), overrides) ? branches.get(1) : branches.get(2), overrides);
+    }
+    if (value.isObject() && value.size() == 1 && value.has("Ref")) {
+      String name = value.get("Ref").asText();
+      return "AWS::NoValue".equals(name) ? null : !root.path("Parameters").has(name);
+    }
+    if (value.isObject() && value.size() == 1 && value.path("Fn::Sub").isTextual()) {
+      Matcher m = SUB_VARIABLE.matcher(value.get("Fn::Sub").asText());
+      while (m.find()) {
+        if (!root.path("Parameters").has(m.group(1))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return true;
   }
 
   /** Whether the template's condition {@code name} holds for these parameters ({@link TemplateConditions}). */

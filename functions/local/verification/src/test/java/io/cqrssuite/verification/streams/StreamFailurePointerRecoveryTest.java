@@ -317,9 +317,10 @@ class StreamFailurePointerRecoveryTest {
   @Test
   void aPointerIsNotAcknowledgedWhileOneOfItsEnvelopesIsNotStored() throws Exception {
     List<ObjectNode> records = new ArrayList<>(StreamsApiHarnessTest.records(TABLE, 3).subList(0, 3));
-    // A stream record can hold two 400 KB images: its envelope exceeds the queue's limit, and there is no bucket.
+    // A stream record holds up to two 400 KB images, and JSON escapes a control character as six bytes: its envelope
+    // can exceed the queue's 1 MiB, and there is no bucket.
     ObjectNode huge = records.get(1).deepCopy();
-    ((ObjectNode) huge.path("dynamodb").path("NewImage")).putObject("description").put("S", "x".repeat(300_000));
+    ((ObjectNode) huge.path("dynamodb").path("NewImage")).putObject("description").put("S", "x".repeat(1_100_000));
     records.set(1, huge);
     harness.append(shardId, records.get(0).get("eventSourceARN").asText(), records);
     sendPointer(records, "RetryAttemptsExhausted");
@@ -339,7 +340,7 @@ class StreamFailurePointerRecoveryTest {
   void theFunctionReportsThePointersItCouldNotEnvelopeAsBatchItemFailures() throws Exception {
     List<ObjectNode> records = new ArrayList<>(StreamsApiHarnessTest.records(TABLE, 3).subList(0, 4));
     ObjectNode huge = records.get(3).deepCopy();
-    ((ObjectNode) huge.path("dynamodb").path("NewImage")).putObject("description").put("S", "x".repeat(300_000));
+    ((ObjectNode) huge.path("dynamodb").path("NewImage")).putObject("description").put("S", "x".repeat(1_100_000));
     records.set(3, huge);
     harness.append(shardId, records.get(0).get("eventSourceARN").asText(), records);
     ObjectNode event = JSON.createObjectNode();
