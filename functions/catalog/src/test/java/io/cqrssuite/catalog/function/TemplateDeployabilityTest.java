@@ -63,9 +63,29 @@ class TemplateDeployabilityTest {
 
   @Test
   void cfnLintWithInformationalChecksFindsNothing() throws Exception {
+    assertLintClean("template.yaml");
+  }
+
+  /** The starter a team copies: the same standards, so what it copies is deployable as is. */
+  @Test
+  void theStarterTemplateIsLintCleanAndWritesEachFunctionsRole() throws Exception {
+    assertLintClean("functions/starter/template.yaml");
+    JsonNode resources = io.cqrssuite.testing.lambda.SamTemplate.load(ROOT.resolve("functions/starter/template.yaml")).root().path("Resources");
+    List<String> functions = new ArrayList<>();
+    resources.fields().forEachRemaining(e -> {
+      if ("AWS::Serverless::Function".equals(e.getValue().path("Type").asText())) {
+        functions.add(e.getKey());
+        assertThat(e.getValue().path("Properties").has("Role")).as(e.getKey() + " has its own role").isTrue();
+        assertThat(e.getValue().path("Properties").has("Policies")).as(e.getKey() + ": SAM drops Policies when Role is set").isFalse();
+      }
+    });
+    assertThat(functions).containsExactly("StarterFunction", "SchemaMigrationFunction");
+  }
+
+  private static void assertLintClean(String template) throws Exception {
     Process process;
     try {
-      process = new ProcessBuilder("cfn-lint", "template.yaml", "--include-checks", "I")
+      process = new ProcessBuilder("cfn-lint", template, "--include-checks", "I")
           .directory(ROOT.toFile()).redirectErrorStream(true).start();
     } catch (IOException e) {
       assumeTrue(false, "cfn-lint is not installed (pip install cfn-lint): " + e.getMessage());
@@ -73,7 +93,7 @@ class TemplateDeployabilityTest {
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
-    assertThat(output).as("cfn-lint template.yaml --include-checks I").isEmpty();
+    assertThat(output).as("cfn-lint " + template + " --include-checks I").isEmpty();
     assertThat(process.exitValue()).isZero();
   }
 

@@ -126,6 +126,24 @@ public final class ImportStage {
 
   /** The S3 notification of the upload, delivered to the function as S3 invokes it (asynchronously, here in line). */
   private static void notifyFunction(LocalCloud cloud, String key, long size, String eTag) throws IOException {
+    deliver(cloud, notification(key, size, eTag));
+  }
+
+  /**
+   * Hands the function an S3 notification, as S3 invokes it; throws when the function refuses it. Delivering the
+   * same notification twice is what S3's at-least-once delivery does.
+   */
+  public static void deliver(LocalCloud cloud, ObjectNode event) throws IOException {
+    ByteArrayOutputStream response = new ByteArrayOutputStream();
+    cloud.function().handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, null);
+    JsonNode reply = response.size() == 0 ? JSON.nullNode() : JSON.readTree(response.toByteArray());
+    if (reply.has("errorType") || !reply.path("batchItemFailures").isEmpty()) {
+      throw new IllegalStateException("the function refused the upload's notification: " + reply);
+    }
+  }
+
+  /** The {@code ObjectCreated:Put} notification S3 sends for an upload to the import bucket. */
+  public static ObjectNode notification(String key, long size, String eTag) {
     ObjectNode event = JSON.createObjectNode();
     ObjectNode record = event.putArray("Records").addObject();
     record.put("eventVersion", "2.1");
@@ -142,12 +160,7 @@ public final class ImportStage {
     s3.putObject("bucket").put("name", LocalCloud.IMPORT_BUCKET).put("arn", "arn:aws:s3:::" + LocalCloud.IMPORT_BUCKET)
         .putObject("ownerIdentity").put("principalId", "LOCAL");
     s3.putObject("object").put("key", key).put("size", size).put("eTag", eTag).put("sequencer", Long.toHexString(System.nanoTime()).toUpperCase());
-    ByteArrayOutputStream response = new ByteArrayOutputStream();
-    cloud.function().handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), response, null);
-    JsonNode reply = response.size() == 0 ? JSON.nullNode() : JSON.readTree(response.toByteArray());
-    if (reply.has("errorType") || !reply.path("batchItemFailures").isEmpty()) {
-      throw new IllegalStateException("the function refused the upload's notification: " + reply);
-    }
+    return event;
   }
 
   private static String newExecution(LocalCloud cloud, Set<String> before, long deadline) {
