@@ -26,7 +26,9 @@ import java.util.Map;
  *
  * <p>Large attributes held in S3 are resolved to their values before any read model sees them, on every table's
  * changes (the data table holds pointers too), when a command bucket is configured. A pointer that cannot be read
- * now is a transient failure; a missing or corrupt object a permanent one.
+ * now is a transient failure; a missing or corrupt object a permanent one, and so is a pointer {@link CommandImages}
+ * does not follow (another bucket, a key not its entity's, an object over the limit), so a forged record is
+ * dead-lettered with the reason rather than read.
  */
 public final class CommandIntake implements ChangeIntake {
   /** Where the intake's own work shows in a record's result. */

@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class CommandService {
   /** Attributes that change with every write and so do not make a change of their own. */
-  static final Set<String> BOOKKEEPING = Set.of("sk", "version", "updatedAt", "updatedBy", "updatedIp", "requestId", "ttl");
+  static final Set<String> BOOKKEEPING =
+      Set.of("sk", "version", "updatedAt", "updatedBy", "updatedIp", "requestId", "ttl", SourceVersion.ATTRIBUTE);
 
   private final DynamoDbClient dynamoDb;
   private final CommandSettings settings;
@@ -59,8 +60,8 @@ public final class CommandService {
       DynamoDbClient dynamoDb, Supplier<S3Client> s3, CommandSettings settings, ObjectMapper mapper, Clock clock) {
     this.dynamoDb = dynamoDb;
     this.settings = settings;
-    this.images = new CommandImages(s3, mapper);
-    this.large = new LargeAttributes(s3, settings.bucket(), settings.offloadThresholdBytes(), mapper);
+    this.images = new CommandImages(s3, settings, mapper);
+    this.large = new LargeAttributes(s3, settings.bucket(), settings.offloadThresholdBytes(), settings.offloadMaxBytes(), mapper);
     this.mapper = mapper;
     this.clock = clock;
   }
@@ -86,7 +87,21 @@ public final class CommandService {
     }
     Optional<StoredCommand> latest = latest(pk, code);
     expect(pk, code, command.expectedVersion(), latest);
-    return write(pk, code, command.image(), latest, latest.map(l -> LargeAttributes.pointers(l.image())).orElse(List.of()));
+    SourceVersion incoming = command.sourceVersion();
+    if (incoming != null && latest.isPresent()) {
+      SourceVersion stored = sourceVersionOf(latest.get());
+      if (stored != null && stored.compareTo(incoming) >= 0) {
+        // Content from an older (or the same) file than what the entity holds: the newer source stands.
+        return new PublishResult(latest.get(), false, true);
+      }
+    }
+    return write(pk, code, command.image(), latest, latest.map(l -> LargeAttributes.pointers(l.image())).orElse(List.of()), incoming);
+  }
+
+  /** The source version the entity's latest command holds, {@code null} for one written before they existed. */
+  static SourceVersion sourceVersionOf(StoredCommand command) {
+    JsonNode text = command.image().get(SourceVersion.ATTRIBUTE);
+    return text == null || !text.isTextual() ? null : SourceVersion.parse(text.textValue());
   }
 
   /**
@@ -111,11 +126,11 @@ public final class CommandService {
     for (Iterator<Map.Entry<String, JsonNode>> it = mergePatch.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> member = it.next();
       if (member.getValue().isObject() && CommandImages.isPointer(base.get(member.getKey()))) {
-        base.set(member.getKey(), images.fetch(base.get(member.getKey())));
+        base.set(member.getKey(), images.fetch(pk, code, member.getKey(), base.get(member.getKey())));
       }
     }
     ObjectNode merged = (ObjectNode) MergePatch.apply(base, mergePatch);
-    return write(pk, code, merged, Optional.of(latest), LargeAttributes.pointers(latest.image()));
+    return write(pk, code, merged, Optional.of(latest), LargeAttributes.pointers(latest.image()), null);
   }
 
   /** Deletes logically: the latest image with {@code isDeleted = true}, at a new version. Deleting a deleted entity is a no-op. */
@@ -125,7 +140,7 @@ public final class CommandService {
     expect(pk, code, expectedVersion, Optional.of(latest));
     ObjectNode image = latest.image().deepCopy();
     image.put("isDeleted", true);
-    return write(pk, code, image, Optional.of(latest), LargeAttributes.pointers(latest.image()));
+    return write(pk, code, image, Optional.of(latest), LargeAttributes.pointers(latest.image()), null);
   }
 
   /**
@@ -146,7 +161,7 @@ public final class CommandService {
         .orElseThrow(() -> new CommandNotFoundException(pk, code, "version " + toVersion + " is in neither the command nor the history table"));
     List<JsonNode> trusted = new ArrayList<>(LargeAttributes.pointers(latest.image()));
     trusted.addAll(LargeAttributes.pointers(source.image()));
-    return write(pk, code, source.image().deepCopy(), Optional.of(latest), trusted);
+    return write(pk, code, source.image().deepCopy(), Optional.of(latest), trusted, null);
   }
 
   /** The latest version as stored (large attributes as pointers), or empty when the entity never existed. */
@@ -190,7 +205,9 @@ public final class CommandService {
     return item == null ? Optional.empty() : Optional.of(stored(pk, code, item));
   }
 
-  private PublishResult write(String pk, String code, ObjectNode body, Optional<StoredCommand> latest, List<JsonNode> trusted) {
+  /** {@code incoming}: the command's source version, {@code null} for a write through the API (its write time). */
+  private PublishResult write(
+      String pk, String code, ObjectNode body, Optional<StoredCommand> latest, List<JsonNode> trusted, SourceVersion incoming) {
     ObjectNode image = ItemJson.canonical(body);
     for (Iterator<Map.Entry<String, JsonNode>> it = image.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> attribute = it.next();
@@ -221,12 +238,15 @@ public final class CommandService {
         image.put("createdAt", now.toString());
       }
     }
-    if (latest.isPresent() && sameContent(image, latest.get().image())) {
+    // Equal content writes nothing, unless it comes from a newer source than the entity holds: that source version
+    // must be recorded, or a file between the two could later pass the check with other content.
+    if (latest.isPresent() && sameContent(image, latest.get().image()) && !advances(incoming, latest.get())) {
       return new PublishResult(latest.get(), false);
     }
     image.put("sk", CommandKeys.versioned(code, next));
     image.put("version", next);
     image.put("updatedAt", now.toString());
+    image.put(SourceVersion.ATTRIBUTE, (incoming != null ? incoming : SourceVersion.ofWrite(now)).text());
     if (settings.commandTtl().isZero()) {
       image.remove("ttl");
     } else {
@@ -248,6 +268,14 @@ public final class CommandService {
       throw new CommandStoreException(table + ": command " + pk + "#" + CommandKeys.versioned(code, next) + " could not be written", e);
     }
     return new PublishResult(new StoredCommand(pk, code, next, image.get("isDeleted").booleanValue(), ItemJson.toJson(item)), true);
+  }
+
+  private static boolean advances(SourceVersion incoming, StoredCommand latest) {
+    if (incoming == null) {
+      return false;
+    }
+    SourceVersion stored = sourceVersionOf(latest);
+    return stored == null || stored.compareTo(incoming) < 0;
   }
 
   private boolean sameContent(ObjectNode image, ObjectNode latest) {

@@ -161,6 +161,66 @@ class CommandServiceTest {
   }
 
   @Test
+  void anOlderFilesRowNeverOverwritesWhatANewerFileWrote() {
+    SourceVersion older = SourceVersion.ofObject(NOW.minusSeconds(60), "0055AED6DCD90281E5");
+    SourceVersion newer = SourceVersion.ofObject(NOW, "0055AED6DCD90281E6");
+    // The newer file's row lands first (its import ran first, or the older file's chunk was retried later).
+    assertThat(service.publish(NewCommand.of(PK, "P-001", product("kettle", 1499)).from(newer.at(2))).written()).isTrue();
+
+    PublishResult old = service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)).from(older.at(2)));
+
+    assertThat(old.superseded()).isTrue();
+    assertThat(old.written()).isFalse();
+    assertThat(commandCount()).isEqualTo(1);
+    assertThat(commandItem("P-001", 1).get("price").n()).isEqualTo("1499");
+    assertThat(commandItem("P-001", 1).get(SourceVersion.ATTRIBUTE).s()).isEqualTo(newer.at(2).text());
+    // The same row again (a retried chunk of the newer file) is superseded too: equal is not newer.
+    assertThat(service.publish(NewCommand.of(PK, "P-001", product("kettle", 1499)).from(newer.at(2))).superseded()).isTrue();
+  }
+
+  @Test
+  void aNewerFileWinsAndEqualContentFromANewerFileRecordsItsSourceVersion() {
+    SourceVersion first = SourceVersion.ofObject(NOW.minusSeconds(60), "0055AED6DCD90281E5");
+    SourceVersion second = SourceVersion.ofObject(NOW.minusSeconds(30), "0055AED6DCD90281F0");
+    SourceVersion third = SourceVersion.ofObject(NOW, "0055AED6DCD9028200");
+    service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)).from(first.at(2)));
+    // The third file repeats the first's content: written anyway, so its source version is on record ...
+    PublishResult same = service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)).from(third.at(2)));
+    assertThat(same.written()).isTrue();
+    assertThat(same.version()).isEqualTo(2);
+    // ... and the second file, older than the third, cannot pass with its other price afterwards.
+    assertThat(service.publish(NewCommand.of(PK, "P-001", product("kettle", 1399)).from(second.at(2))).superseded()).isTrue();
+    assertThat(commandItem("P-001", 2).get("price").n()).isEqualTo("1299");
+  }
+
+  @Test
+  void anApiEditCarriesItsWriteTimeSoAnOlderFileCannotOverrideIt() {
+    service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)));
+    assertThat(commandItem("P-001", 1).get(SourceVersion.ATTRIBUTE).s()).isEqualTo(SourceVersion.ofWrite(NOW).text());
+    service.publishPartial(PK, "P-001", 1L, mapper.createObjectNode().put("price", 1599));
+    assertThat(commandItem("P-001", 2).get(SourceVersion.ATTRIBUTE).s()).isEqualTo(SourceVersion.ofWrite(NOW).text());
+
+    SourceVersion uploadedBefore = SourceVersion.ofObject(NOW.minusMillis(1), "00FF");
+    assertThat(service.publish(NewCommand.of(PK, "P-001", product("kettle", 999)).from(uploadedBefore.at(7))).superseded()).isTrue();
+    SourceVersion uploadedAfter = SourceVersion.ofObject(NOW.plusMillis(1), "01");
+    assertThat(service.publish(NewCommand.of(PK, "P-001", product("kettle", 999)).from(uploadedAfter.at(7))).written()).isTrue();
+  }
+
+  @Test
+  void sourceVersionsOrderByTimeThenSequencerAsS3ComparesThemThenLine() {
+    Instant t = NOW;
+    // S3: pad the shorter sequencer with leading zeros, then compare; "FF" < "100".
+    assertThat(SourceVersion.ofObject(t, "FF")).isLessThan(SourceVersion.ofObject(t, "100"));
+    assertThat(SourceVersion.ofObject(t, "00FF")).isEqualByComparingTo(SourceVersion.ofObject(t, "ff"));
+    assertThat(SourceVersion.ofObject(t, "FFFF")).isLessThan(SourceVersion.ofObject(t.plusMillis(1), "0"));
+    assertThat(SourceVersion.ofObject(t, "A").at(9)).isLessThan(SourceVersion.ofObject(t, "A").at(10));
+    SourceVersion v = SourceVersion.ofObject(t, "0055AED6DCD90281E5").at(123);
+    assertThat(SourceVersion.parse(v.text())).isEqualTo(v);
+    // The stored text sorts as the versions do.
+    assertThat(SourceVersion.ofObject(t, "FF").text()).isLessThan(SourceVersion.ofObject(t, "100").text());
+  }
+
+  @Test
   void expectedVersionThatIsNotTheLatestIsAConflictAnsweredWith409() {
     service.publish(NewCommand.of(PK, "P-001", product("kettle", 1299)));
     service.publish(NewCommand.of(PK, "P-001", product("kettle", 1399)).expecting(1));

@@ -150,7 +150,7 @@ class CommandStreamSyncTest {
     DynamoDbClient failing = failingDataPuts(dynamoDb);
     CommandIntake intake =
         new CommandIntake(
-            tables, new TableMappings(tables.tableMappings("product")), new CommandSync(failing, tables), new CommandImages(s3, mapper), mode, starts, mapper);
+            tables, new TableMappings(tables.tableMappings("product")), new CommandSync(failing, tables), service.images(), mode, starts, mapper);
     DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(Set.of(readModel)).log(log).retry(TransientRetry.none()).correlation(new CorrelationContext()).intake(intake).build();
     closing.add(dispatcher);
     Set<EventHandler<?>> handlers = Set.of(new CommandSyncTaskHandler(service, intake, dispatcher, tables));

@@ -81,6 +81,10 @@ public final class EventEntrypoint {
       Throwable failure = record.succeeded() ? null : record.failure();
       if (failure != null) {
         logFailure(source, record, failure);
+        if (source == EventSource.SQS) {
+          // Its outcome stays as it is: the task only learns at once what the message's failure means for it.
+          tasks.failUnreadTask(record);
+        }
         if (processed.deadLettered().contains(record.record().index())) {
           continue;
         }

@@ -24,7 +24,8 @@ import javax.inject.Inject;
 /**
  * Step 4 of {@link EventEntrypoint}: answers the Step Functions task token a record carries (contract §6): the
  * handlers' result with {@code SendTaskSuccess}, a failure with {@code SendTaskFailure} named
- * {@link TaskErrors#PERMANENT} or {@link TaskErrors#TRANSIENT}, so the state's {@code Retry} decides. The
+ * {@link TaskErrors#PERMANENT} or {@link TaskErrors#TRANSIENT}, so the state's {@code Retry} decides; and the task
+ * of an SQS message that failed before its task could be read, through the token its body still names. The
  * {@link TaskCallbacks} are resolved at the first token, so a function that never sees one never builds a client.
  */
 final class TaskAnswers {
@@ -42,6 +43,7 @@ final class TaskAnswers {
   private final ObjectMapper mapper;
   private final Lazy<TaskCallbacks> callbacks;
   private final StructuredLog log;
+  private final TaskTokenReader tokens;
 
   @Inject
   TaskAnswers(ObjectMapper mapper, Optional<Lazy<TaskCallbacks>> callbacks, StructuredLog log) {
@@ -52,6 +54,7 @@ final class TaskAnswers {
     this.mapper = mapper;
     this.callbacks = callbacks;
     this.log = log;
+    this.tokens = new TaskTokenReader(mapper.getFactory());
   }
 
   /**
@@ -123,6 +126,51 @@ final class TaskAnswers {
     }
   }
 
+  /**
+   * Fails at once, with {@link TaskErrors#PERMANENT}, the task of an SQS message that failed permanently before its
+   * task could be read: a payload the function rejected, or a body that is not even JSON but still names its token
+   * ({@link TaskTokenReader}). Without this the token would be lost with the message, and the task would wait out
+   * its heartbeat on every one of its retries. The record's own outcome does not change: it goes to the dead letters
+   * or the batch failures like any other rejected record, and a callback that fails is only logged. The cause is
+   * built here from the message id and the body's length: the body was bad, so none of it is quoted.
+   */
+  void failUnreadTask(RecordResult record) {
+    if (record.status() != RecordResult.Status.FAILED
+        || record.failureKind() != FailureKind.PERMANENT
+        || record.record().taskToken() != null
+        || record.record().raw() == null) {
+      return;
+    }
+    JsonNode body = record.record().raw().get("body");
+    String token = body != null && body.isTextual() ? tokens.read(body.textValue()) : null;
+    if (token == null) {
+      return;
+    }
+    String messageId = String.valueOf(record.record().itemIdentifier());
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("itemIdentifier", messageId);
+    fields.put("errorType", record.failure().getClass().getName());
+    try {
+      String message =
+          "the task's SQS message "
+              + messageId
+              + " (a body of "
+              + body.textValue().length()
+              + " characters) failed permanently with "
+              + record.failure().getClass().getSimpleName()
+              + " before the task could run; the message goes where the function's failed records go, and the"
+              + " reason is in its log";
+      TaskCallbacks.Completion completion =
+          callbacks.get().fail(token, TaskErrors.PERMANENT, causeJson(record.failure().getClass().getName(), message));
+      fields.put("completion", completion.name());
+      log.info("task of a rejected SQS message failed at once", fields);
+    } catch (Exception e) {
+      fields.put("callbackErrorType", e.getClass().getSimpleName());
+      fields.put("callbackErrorMessage", String.valueOf(e.getMessage()));
+      log.warn("task of a rejected SQS message could not be failed; it waits out its heartbeat", fields);
+    }
+  }
+
   /** One handler's result as-is; several handlers' results keyed by handler name; none as {@code {}}. */
   JsonNode output(RecordResult record) {
     Map<String, Object> results = new LinkedHashMap<>();
@@ -148,9 +196,11 @@ final class TaskAnswers {
    * a Catch with JSON that does not parse.
    */
   private String causeJson(Throwable failure) throws JsonProcessingException {
-    String type = failure.getClass().getName();
-    String message = String.valueOf(failure.getMessage());
-    String json = causeJson(type, message);
+    return causeJson(failure.getClass().getName(), String.valueOf(failure.getMessage()));
+  }
+
+  private String causeJson(String type, String message) throws JsonProcessingException {
+    String json = cause(type, message);
     if (json.length() <= TaskErrors.MAX_CAUSE) {
       return json;
     }
@@ -158,16 +208,16 @@ final class TaskAnswers {
     int tooLong = message.length();
     while (tooLong - fits > 1) {
       int mid = (fits + tooLong) >>> 1;
-      if (causeJson(type, shortened(message, mid)).length() <= TaskErrors.MAX_CAUSE) {
+      if (cause(type, shortened(message, mid)).length() <= TaskErrors.MAX_CAUSE) {
         fits = mid;
       } else {
         tooLong = mid;
       }
     }
-    return causeJson(type, shortened(message, fits));
+    return cause(type, shortened(message, fits));
   }
 
-  private String causeJson(String type, String message) throws JsonProcessingException {
+  private String cause(String type, String message) throws JsonProcessingException {
     ObjectNode cause = mapper.createObjectNode();
     cause.put("errorType", type);
     cause.put("errorMessage", message);

@@ -39,15 +39,19 @@ public final class StepFunctionsTaskCallbacks implements TaskCallbacks {
   /**
    * Sends the task output (a JSON document). Output above 256 KiB goes through {@link TaskOutputs} when configured
    * (the task gets the pointer document), and is refused with a {@link TaskErrors#OUTPUT_TOO_LARGE} failure
-   * otherwise.
+   * otherwise, or when it is over {@link TaskOutputs#maxBytes()}.
    */
   @Override
   public Completion succeed(String taskToken, String outputJson) {
-    if (outputs != null && !TaskOutputs.fits(outputJson)) {
+    int bytes = outputJson.getBytes(StandardCharsets.UTF_8).length;
+    if (outputs != null && bytes > TaskErrors.MAX_OUTPUT_BYTES) {
+      if (bytes > outputs.maxBytes()) {
+        // Stored, it would make a pointer no reader follows: refuse it here, where the cause is known.
+        return fail(taskToken, TaskErrors.OUTPUT_TOO_LARGE, "task output of " + bytes + " bytes exceeds the " + outputs.maxBytes() + " bytes TaskOutputs stores");
+      }
       String pointer = outputs.fit(outputJson);
       return call("SendTaskSuccess", taskToken, () -> sfn.sendTaskSuccess(r -> r.taskToken(taskToken).output(pointer)));
     }
-    int bytes = outputJson.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > TaskErrors.MAX_OUTPUT_BYTES) {
       return fail(
           taskToken,

@@ -1,6 +1,7 @@
 package io.cqrssuite.entrypoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,8 @@ import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.bus.NoHandlerException;
 import io.cqrssuite.bus.RecordResult;
 import io.cqrssuite.bus.UnhandledEvents;
+import io.cqrssuite.deadletter.DeadLetterEnvelope;
+import io.cqrssuite.deadletter.DeadLetterSink;
 import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.event.DomainEvent;
 import io.cqrssuite.event.EventBridgeEvent;
@@ -37,6 +40,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -672,6 +676,129 @@ class EventEntrypointTest {
     Call call = onlyCall();
     assertThat(call.target()).isEqualTo("AWSStepFunctions.SendTaskSuccess");
     assertThat(call.body().get("output").textValue()).hasSize(256 * 1024);
+  }
+
+  // ---- a task over SQS whose body the function cannot use (issue 12, point 7) ---------------------------------
+
+  /** An SQS batch of the task sample's record, once per body, with message ids {@code bad-0}, {@code bad-1}, ... */
+  private static ObjectNode sqsTasks(String... bodies) {
+    ObjectNode event = SampleEvents.tree("sqs/task-token.json");
+    ObjectNode template = (ObjectNode) event.at("/Records/0");
+    var records = event.putArray("Records");
+    for (int i = 0; i < bodies.length; i++) {
+      records.add(template.deepCopy().put("messageId", "bad-" + i).put("body", bodies[i]));
+    }
+    return event;
+  }
+
+  private static String taskBody() {
+    return SampleEvents.tree("sqs/task-token.json").at("/Records/0/body").textValue();
+  }
+
+  private static String sampleToken() throws Exception {
+    return EventJson.newMapper().readTree(taskBody()).get("taskToken").textValue();
+  }
+
+  /** The cause names the message and the body's length, and quotes nothing the body holds. */
+  private void assertCauseQuotesNoRecordValue(Call call, String messageId, String body) throws Exception {
+    String cause = call.body().get("cause").textValue();
+    JsonNode parsed = causeOf(call);
+    assertThat(parsed.get("errorMessage").textValue()).contains(messageId).contains(String.valueOf(body.length()));
+    assertThat(cause)
+        .doesNotContain(sampleToken().substring(0, 16))
+        .doesNotContain("imp-2026-11-25-abc")
+        .doesNotContain("Summarize")
+        .doesNotContain("CSV_IMPORT_SUMMARY")
+        .doesNotContain("catalog-imports");
+  }
+
+  @Test
+  void anSqsTaskWhosePayloadIsRejectedIsFailedAtOnceAndTheMessageStillReported() throws Exception {
+    ObjectNode payload = (ObjectNode) mapper.readTree(taskBody());
+    payload.remove("state"); // valid JSON, but not a task payload: executionId without state
+    String body = payload.toString();
+
+    InvocationOutcome outcome = invoke(SampleEvents.stream(sqsTasks(body)), TestHandler.ok("chunk", TaskEvent.class));
+
+    Call call = onlyCall();
+    assertThat(call.target()).isEqualTo("AWSStepFunctions.SendTaskFailure");
+    assertThat(call.body().get("taskToken").textValue()).isEqualTo(sampleToken());
+    assertThat(call.body().get("error").textValue()).as("Catch, not Retry").isEqualTo("CqrsSuite.PermanentError");
+    assertThat(causeOf(call).get("errorType").textValue()).isEqualTo(InvalidEventException.class.getName());
+    assertCauseQuotesNoRecordValue(call, "bad-0", body);
+    assertThat(outcome.response()).as("reported like any rejected record").isEqualTo(batchItemFailures("bad-0"));
+  }
+
+  @Test
+  void anSqsTaskWithMalformedJsonIsFailedAtOnceThroughTheTokenItStillNames() throws Exception {
+    String token = sampleToken();
+    String truncated = taskBody().substring(0, taskBody().indexOf("\"input\"") + 12); // broken after the token
+    String brokenBefore = "{\"input\": {\"plan\": oops}, \"taskToken\" : \"" + token + "\", \"executionId\": \"x\"}";
+
+    InvocationOutcome outcome =
+        invoke(SampleEvents.stream(sqsTasks(truncated, brokenBefore)), TestHandler.ok("chunk", TaskEvent.class));
+
+    assertThat(stepFunctions.calls()).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      Call call = stepFunctions.calls().get(i);
+      assertThat(call.target()).isEqualTo("AWSStepFunctions.SendTaskFailure");
+      assertThat(call.body().get("taskToken").textValue()).isEqualTo(token);
+      assertThat(call.body().get("error").textValue()).isEqualTo("CqrsSuite.PermanentError");
+      assertCauseQuotesNoRecordValue(call, "bad-" + i, i == 0 ? truncated : brokenBefore);
+    }
+    assertThat(outcome.response()).isEqualTo(batchItemFailures("bad-0", "bad-1"));
+  }
+
+  @Test
+  void aRejectedSqsTaskIsDeadLetteredAndItsTaskFailedAtOnce() throws Exception {
+    List<String> enveloped = new ArrayList<>();
+    DeadLetterSink deadLetters =
+        new DeadLetterSink() {
+          @Override
+          public boolean configured() {
+            return true;
+          }
+
+          @Override
+          public List<Write> write(List<DeadLetterEnvelope> envelopes) {
+            envelopes.forEach(e -> enveloped.add(e.itemIdentifier()));
+            return envelopes.stream().map(e -> new Write(e, null)).toList();
+          }
+        };
+    EventDecoder decoder = new EventDecoder(mapper, new DefaultEventFactory());
+    StepFunctionsTaskCallbacks callbacks = new StepFunctionsTaskCallbacks(sfn, log);
+    EventEntrypoint entrypoint =
+        EventEntrypoint.builder(
+                mapper, decoder, BatchProcessor.builder(new EventBus(Set.of(TestHandler.ok("chunk", TaskEvent.class)), UnhandledEvents.FAIL)).build())
+            .taskCallbacks(() -> callbacks)
+            .deadLetters(deadLetters)
+            .log(log)
+            .build();
+
+    InvocationOutcome outcome = entrypoint.handle(SampleEvents.stream(sqsTasks(taskBody().substring(0, 900))));
+
+    assertThat(enveloped).as("the record is kept where rejected records go").containsExactly("bad-0");
+    assertThat(onlyCall().body().get("error").textValue()).isEqualTo("CqrsSuite.PermanentError");
+    assertThat(outcome.response()).isEqualTo(batchItemFailures());
+    assertThat(outcome.deadLettered()).isEqualTo(1);
+  }
+
+  @Test
+  void sqsBodiesWithoutAReadableTokenGetNoCallbackAndDoNotHang() throws Exception {
+    String token = sampleToken();
+    String noToken = "{\"executionId\": \"arn:aws:states:x\", \"input\": {oops";
+    String notAToken = "{\"taskToken\": \"has spaces, so no token\", {oops";
+    // Broken at once (the string runs into the next quote), with the token only after three million characters.
+    String huge = "{\"input\": \"" + "x".repeat(3_000_000) + ", \"taskToken\": \"" + token + "\"}";
+    String manyNames = "{" + "\"taskToken\": 1, ".repeat(200_000) + "\"taskToken\": \"" + token + "\"";
+
+    InvocationOutcome outcome =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () -> invoke(SampleEvents.stream(sqsTasks(noToken, notAToken, huge, manyNames)), TestHandler.ok("chunk", TaskEvent.class)));
+
+    assertThat(stepFunctions.calls()).isEmpty();
+    assertThat(outcome.response()).isEqualTo(batchItemFailures("bad-0", "bad-1", "bad-2", "bad-3"));
   }
 
   // ---- Step Functions without a task token --------------------------------------------------------------------

@@ -1,9 +1,11 @@
 package io.cqrssuite.workflow;
 
+import io.cqrssuite.testing.aws.SdkOperations;
 import io.cqrssuite.task.TaskCallbacks;
 import io.cqrssuite.task.TaskErrors;
 import io.cqrssuite.testing.aws.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.adobe.testing.s3mock.S3MockApplication;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
+import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.testing.aws.FakeStepFunctions;
 import java.io.OutputStream;
@@ -21,17 +24,25 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
-/** Task output over 256 KiB goes to S3 (S3Mock in this JVM) and Step Functions gets the pointer document. */
+/**
+ * Task output over 256 KiB goes to S3 (S3Mock in this JVM) and Step Functions gets the pointer document. A pointer is
+ * read back only from the output bucket's {@code task-outputs/<sha256>.json}, and only when a HEAD shows an object
+ * within the limit; the S3 client records every operation, to prove that a refused pointer was never read.
+ */
 class TaskOutputsTest {
   private static final String BUCKET = "task-outputs";
+  private static final String FOREIGN = "someone-elses-bucket";
+  private static final SdkOperations requests = new SdkOperations();
   private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
   private static final Map<String, String> saved = new LinkedHashMap<>();
   private static S3MockApplication s3Server;
@@ -60,7 +71,8 @@ class TaskOutputsTest {
                     "SUITE_AWS_MAX_ATTEMPTS", "1",
                     "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort(),
                     "AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint())));
-    s3 = clients.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
+    s3 = clients.configure(S3Client.builder(), "S3").forcePathStyle(true).overrideConfiguration(o -> o.addExecutionInterceptor(requests)).build();
+    s3.createBucket(r -> r.bucket(FOREIGN));
     sfn = clients.configure(SfnClient.builder(), "SFN").build();
   }
 
@@ -82,6 +94,7 @@ class TaskOutputsTest {
   @BeforeEach
   void reset() {
     stepFunctions.reset();
+    requests.clear();
   }
 
   @Test
@@ -143,5 +156,100 @@ class TaskOutputsTest {
       size += reason.length();
     }
     return output;
+  }
+  /** Stores {@code json} at {@code bucket/key} and returns a pointer document naming it, as a forger would write it. */
+  private JsonNode pointerTo(String bucket, String key, String json) throws Exception {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    return pointer(bucket, key, bytes.length, sha256(bytes));
+  }
+
+  private JsonNode pointer(String bucket, String key, long bytes, String sha256) {
+    ObjectNode pointer = mapper.createObjectNode();
+    pointer.putObject("$s3").put("bucket", bucket).put("key", key).put("bytes", bytes).put("sha256", sha256);
+    requests.clear();
+    return pointer;
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  @Test
+  void aPointerIntoAnotherBucketIsRefusedWithoutAnyRequest() throws Exception {
+    String secret = "{\"secret\": \"of another bucket\"}";
+    JsonNode pointer = pointerTo(FOREIGN, "task-outputs/" + sha256(secret.getBytes(StandardCharsets.UTF_8)) + ".json", secret);
+
+    assertThatThrownBy(() -> new TaskOutputs(() -> s3, BUCKET, 1 << 20, mapper).resolve(pointer))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("bucket '" + FOREIGN + "' is not the task output bucket '" + BUCKET + "'");
+    assertThat(requests.operations()).isEmpty();
+  }
+
+  @Test
+  void aPointerOutsideTheOutputKeysIsRefusedWithoutAnyRequest() throws Exception {
+    String secret = "{\"secret\": \"of another application\"}";
+    String sha256 = sha256(secret.getBytes(StandardCharsets.UTF_8));
+    TaskOutputs outputs = new TaskOutputs(() -> s3, BUCKET, 1 << 20, mapper);
+    for (String key : List.of(
+        "secrets/" + sha256 + ".json",
+        "task-outputs/../secrets/" + sha256 + ".json",
+        "/task-outputs/" + sha256 + ".json",
+        "task-outputs/" + "0".repeat(64) + ".json")) {
+      JsonNode pointer = pointerTo(BUCKET, key, secret);
+
+      assertThatThrownBy(() -> outputs.resolve(pointer))
+          .as(key)
+          .isInstanceOf(PermanentException.class)
+          .hasMessageContaining("is not task-outputs/<its sha256>.json");
+      assertThat(requests.operations()).as(key).isEmpty();
+    }
+  }
+
+  @Test
+  void aPointerThatSaysItIsOverTheLimitIsRefusedWithoutAnyRequest() throws Exception {
+    String output = mapper.writeValueAsString(largeOutput(4_000));
+    JsonNode pointer = pointerTo(BUCKET, "task-outputs/" + sha256(output.getBytes(StandardCharsets.UTF_8)) + ".json", output);
+
+    assertThatThrownBy(() -> new TaskOutputs(() -> s3, BUCKET, 1024, mapper).resolve(pointer))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("over the limit of 1024 bytes");
+    assertThat(requests.operations()).isEmpty();
+  }
+
+  @Test
+  void anOutputOverTheLimitBehindAPointerThatUnderstatesItIsRefusedAfterAHeadAndNeverRead() throws Exception {
+    byte[] bytes = mapper.writeValueAsBytes(largeOutput(4_000));
+    String key = "task-outputs/" + sha256(bytes) + ".json";
+    s3.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+
+    assertThatThrownBy(() -> new TaskOutputs(() -> s3, BUCKET, 1024, mapper).resolve(pointer(BUCKET, key, 1000, sha256(bytes))))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("holds " + bytes.length + " bytes, over the limit of 1024 bytes");
+    assertThat(requests.operations()).containsExactly("HeadObject");
+  }
+
+  @Test
+  void anObjectWhoseSizeIsNotThePointersIsRefusedAfterAHeadAndNeverRead() throws Exception {
+    String output = "{\"ok\": true}";
+    byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
+    String key = "task-outputs/" + sha256(bytes) + ".json";
+    s3.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+
+    assertThatThrownBy(() -> new TaskOutputs(() -> s3, BUCKET, 1 << 20, mapper).resolve(pointer(BUCKET, key, 5, sha256(bytes))))
+        .isInstanceOf(PermanentException.class)
+        .hasMessageContaining("holds " + bytes.length + " bytes, its pointer says 5");
+    assertThat(requests.operations()).containsExactly("HeadObject");
+  }
+
+  @Test
+  void anOutputOverTheLimitIsNotStoredAndTheTaskIsAnsweredWithOutputTooLarge() throws Exception {
+    StepFunctionsTaskCallbacks callbacks = new StepFunctionsTaskCallbacks(sfn, log, new TaskOutputs(() -> s3, BUCKET, 270_000, mapper));
+
+    callbacks.succeed("token-5", mapper.writeValueAsString(largeOutput(300_000)));
+
+    assertThat(requests.operations()).doesNotContain("PutObject");
+    assertThat(stepFunctions.calls().get(0).action()).isEqualTo("SendTaskFailure");
+    assertThat(stepFunctions.calls().get(0).body().path("error").asText()).isEqualTo(TaskErrors.OUTPUT_TOO_LARGE);
   }
 }

@@ -1,5 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
+import io.cqrssuite.command.SourceVersion;
 import io.cqrssuite.aws.internal.OnFirstUse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.command.CommandService;
@@ -17,7 +18,7 @@ public final class CommandServiceProductCommands implements ProductCommands {
   }
 
   @Override
-  public PublishResult publish(ObjectNode image) {
-    return commands.get().publish(NewCommand.of(image.path("pk").asText(), image.path("code").asText(), image));
+  public PublishResult publish(ObjectNode image, SourceVersion source) {
+    return commands.get().publish(NewCommand.of(image.path("pk").asText(), image.path("code").asText(), image).from(source));
   }
 }

@@ -1,5 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
+import io.cqrssuite.command.SourceVersion;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,12 +23,14 @@ import javax.inject.Inject;
 /**
  * Imports one chunk: reads its byte range, turns each valid row into a product command and reports each bad row
  * with its line number and reason, then answers the task (through the entrypoint) with
- * {@code {chunkIndex, ok, written, unchanged, rejected, errors: [{line, reason}] (the first few), errorsKey}}; all
+ * {@code {chunkIndex, ok, written, unchanged, superseded, rejected, errors: [{line, reason}] (the first few),
+ * errorsKey}} ({@code ok} is written plus unchanged; a row whose product holds content from a newer file, or from a
+ * later API edit, is {@code superseded}: skipped, neither ok nor rejected); all
  * rejected rows are in the NDJSON object {@code errorsKey} names ({@code null} when none). While it runs it sends
  * heartbeats (the task input's {@code heartbeatSeconds}); when done it adds its counts to the import's progress.
  *
- * <p>Re-running a chunk (a redelivery, a Retry) is harmless: a row equal to the product's latest version writes
- * nothing ({@code unchanged}), the report is overwritten with the same lines, the progress counts are added once.
+ * <p>Re-running a chunk (a redelivery, a Retry) is harmless: a row already written carries the same source version
+ * and is {@code superseded}, a row equal to the product's latest version writes nothing ({@code unchanged}), the report is overwritten with the same lines, the progress counts are added once.
  * A store failure fails the whole chunk as transient, for the state's Retry.
  */
 public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk> {
@@ -85,14 +88,19 @@ public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk>
     byte[] bytes = objects.read(task.csv(), chunk);
     int written = 0;
     int unchanged = 0;
+    int superseded = 0;
     List<ProductCsv.Rejected> rejected = new ArrayList<>();
+    SourceVersion file = task.csv().sourceVersion();
     for (ProductCsv.Row row : CsvChunkRows.read(bytes, chunk.firstLine())) {
       if (row instanceof ProductCsv.Rejected bad) {
         rejected.add(bad);
       } else if (row instanceof ProductCsv.Valid valid) {
         try {
-          if (publish(valid).written()) {
+          PublishResult result = publish(valid, file == null ? null : file.at(valid.line()));
+          if (result.written()) {
             written++;
+          } else if (result.superseded()) {
+            superseded++;
           } else {
             unchanged++;
           }
@@ -111,6 +119,7 @@ public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk>
     fields.put("ok", ok);
     fields.put("written", written);
     fields.put("unchanged", unchanged);
+    fields.put("superseded", superseded);
     fields.put("rejected", rejected.size());
     fields.put("millis", (System.nanoTime() - started) / 1_000_000);
     fields.put("countedBefore", !counted);
@@ -120,6 +129,7 @@ public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk>
     result.put("ok", ok);
     result.put("written", written);
     result.put("unchanged", unchanged);
+    result.put("superseded", superseded);
     result.put("rejected", rejected.size());
     ArrayNode errors = result.putArray("errors");
     rejected.stream().limit(settings.inlineErrors()).forEach(r -> errors.addObject().put("line", r.line()).put("reason", r.reason()));
@@ -127,10 +137,10 @@ public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk>
     return result;
   }
 
-  private PublishResult publish(ProductCsv.Valid row) {
+  private PublishResult publish(ProductCsv.Valid row, SourceVersion source) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return commands.publish(row.image());
+        return commands.publish(row.image(), source);
       } catch (VersionConflictException e) {
         if (attempt >= CONFLICT_ATTEMPTS) {
           throw e;

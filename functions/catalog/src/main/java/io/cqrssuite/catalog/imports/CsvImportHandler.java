@@ -68,7 +68,9 @@ public final class CsvImportHandler implements EventHandler<CsvImportRequested> 
    * characters): the file name comes first, so it is what a user reads in the console.
    */
   static String executionName(CsvImportRequested request) {
-    String version = request.versionId() != null ? request.versionId() : request.eTag() != null ? request.eTag() : request.eventId();
+    // Unversioned, the event id (bucket, key and sequencer) tells two uploads of one key apart even with equal
+    // content; an upload's redelivered notification keeps it.
+    String version = request.versionId() != null ? request.versionId() : request.eventId();
     String file = request.key().substring(request.key().lastIndexOf('/') + 1);
     return WorkflowStarts.executionName(file, request.bucket(), request.key(), version);
   }
@@ -82,6 +84,7 @@ public final class CsvImportHandler implements EventHandler<CsvImportRequested> 
     input.put("eTag", request.eTag());
     input.put("bytes", request.size());
     input.put("correlationId", request.eventId());
+    input.put("sourceVersion", request.sourceVersion() == null ? null : request.sourceVersion().text());
     input.putObject("settings").put("chunkRows", settings.chunkRows()).put("maxConcurrency", settings.maxConcurrency());
     return input;
   }

@@ -1,5 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
+import io.cqrssuite.command.SourceVersion;
 import io.cqrssuite.event.DomainEvent;
 import io.cqrssuite.event.EventSource;
 import io.cqrssuite.event.S3ObjectEvent;
@@ -9,11 +10,15 @@ import io.cqrssuite.event.S3ObjectEvent;
  *
  * @param eTag {@code null} when the notification carried none
  * @param versionId {@code null} in an unversioned bucket
+ * @param sourceVersion when the file was stored (event time, then sequencer), which every row's command carries so
+ *     that an older file never overwrites a newer one's rows; {@code null} when the notification had no event time
  */
-public record CsvImportRequested(String eventId, String bucket, String key, long size, String eTag, String versionId)
+public record CsvImportRequested(
+    String eventId, String bucket, String key, long size, String eTag, String versionId, SourceVersion sourceVersion)
     implements DomainEvent {
   public static CsvImportRequested of(S3ObjectEvent object) {
-    return new CsvImportRequested(object.eventId(), object.bucket(), object.key(), object.size(), object.eTag(), object.versionId());
+    SourceVersion source = object.eventTime() == null ? null : SourceVersion.ofObject(object.eventTime(), object.sequencer());
+    return new CsvImportRequested(object.eventId(), object.bucket(), object.key(), object.size(), object.eTag(), object.versionId(), source);
   }
 
   @Override

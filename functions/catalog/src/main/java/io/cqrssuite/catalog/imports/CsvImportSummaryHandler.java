@@ -15,7 +15,7 @@ import javax.inject.Inject;
 /**
  * Ends an import: totals the chunk results, joins the chunks' bad-row reports (and a line per failed chunk) into one
  * NDJSON report in line order, marks the progress item finished, and returns
- * {@code {importId, rows, ok, rejected, failedChunks, reportKey, status, raiseAlarm, alarm}}. {@code alarm} is the
+ * {@code {importId, rows, ok, rejected, superseded, failedChunks, reportKey, status, raiseAlarm, alarm}}. {@code alarm} is the
  * §5 alarm body the workflow publishes when {@code raiseAlarm}: counts and where the report is, never row content.
  */
 public final class CsvImportSummaryHandler implements EventHandler<CsvImportSummaryRequested> {
@@ -44,6 +44,7 @@ public final class CsvImportSummaryHandler implements EventHandler<CsvImportSumm
     results.sort(Comparator.comparingInt(r -> r.path("chunkIndex").asInt()));
     long ok = 0;
     long rejected = 0;
+    long superseded = 0;
     List<Integer> failed = new ArrayList<>();
     StringBuilder report = new StringBuilder();
     for (JsonNode result : results) {
@@ -59,6 +60,7 @@ public final class CsvImportSummaryHandler implements EventHandler<CsvImportSumm
       }
       ok += result.path("ok").asLong();
       rejected += result.path("rejected").asLong();
+      superseded += result.path("superseded").asLong();
       String errorsKey = result.path("errorsKey").textValue();
       if (errorsKey != null) {
         report.append(objects.readText(request.csv().bucket(), errorsKey));
@@ -81,6 +83,8 @@ public final class CsvImportSummaryHandler implements EventHandler<CsvImportSumm
     summary.put("rows", request.rows());
     summary.put("ok", ok);
     summary.put("rejected", rejected);
+    // Rows a newer file (or a later API edit) had already written: skipped, and neither ok nor an error.
+    summary.put("superseded", superseded);
     summary.put("failedChunks", failed.size());
     failed.forEach(summary.putArray("failedChunkIndexes")::add);
     summary.put("reportKey", reportKey);

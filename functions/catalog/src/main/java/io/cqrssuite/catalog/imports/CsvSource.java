@@ -1,5 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
+import io.cqrssuite.command.SourceVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cqrssuite.event.InvalidEventException;
 
@@ -8,16 +9,27 @@ import io.cqrssuite.event.InvalidEventException;
  *
  * @param versionId {@code null} in an unversioned bucket
  * @param eTag {@code null} when the notification carried none
+ * @param sourceVersion when the file was stored; {@code null} for an import started without one
  */
-public record CsvSource(String bucket, String key, String versionId, String eTag) {
-  /** From a task input's {@code bucket}, {@code key}, {@code versionId}, {@code eTag}. */
+public record CsvSource(String bucket, String key, String versionId, String eTag, SourceVersion sourceVersion) {
+  public CsvSource(String bucket, String key, String versionId, String eTag) {
+    this(bucket, key, versionId, eTag, null);
+  }
+
+  /** From a task input's {@code bucket}, {@code key}, {@code versionId}, {@code eTag}, {@code sourceVersion}. */
   static CsvSource of(JsonNode input) {
     String bucket = input.path("bucket").asText("");
     String key = input.path("key").asText("");
     if (bucket.isEmpty() || key.isEmpty()) {
       throw new InvalidEventException("input", "an import task needs bucket and key");
     }
-    return new CsvSource(bucket, key, text(input, "versionId"), text(input, "eTag"));
+    SourceVersion source;
+    try {
+      source = SourceVersion.parse(text(input, "sourceVersion"));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidEventException("input.sourceVersion", e.getMessage());
+    }
+    return new CsvSource(bucket, key, text(input, "versionId"), text(input, "eTag"), source);
   }
 
   private static String text(JsonNode input, String field) {

@@ -1,5 +1,6 @@
 package io.cqrssuite.catalog.imports;
 
+import io.cqrssuite.command.SourceVersion;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.command.PublishResult;
 
@@ -9,11 +10,14 @@ import io.cqrssuite.command.PublishResult;
  */
 public interface ProductCommands {
   /**
-   * Publishes {@code image} (with {@code pk} and {@code code}) as the product's next version.
+   * Publishes {@code image} (with {@code pk} and {@code code}) as the product's next version, unless the product
+   * holds content from a source newer than or as new as {@code source} ({@link PublishResult#superseded()}).
+   *
+   * @param source the row's file and line; {@code null} publishes unconditionally
    *
    * @throws io.cqrssuite.command.CommandRejectedException the command cannot be stored (invalid, too large, a
    *     conflicting concurrent write)
    * @throws io.cqrssuite.command.CommandStoreException the store failed; a retry may pass
    */
-  PublishResult publish(ObjectNode image);
+  PublishResult publish(ObjectNode image, SourceVersion source);
 }

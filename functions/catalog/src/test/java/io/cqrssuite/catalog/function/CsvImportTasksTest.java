@@ -23,6 +23,7 @@ import io.cqrssuite.catalog.imports.ImportObjects;
 import io.cqrssuite.catalog.imports.ImportProgress;
 import io.cqrssuite.catalog.imports.ImportSettings;
 import io.cqrssuite.catalog.imports.ProductCommands;
+import io.cqrssuite.command.SourceVersion;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.workflow.StepFunctionsTaskCallbacks;
 import io.cqrssuite.workflow.TaskHeartbeats;
@@ -39,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -265,9 +267,18 @@ class CsvImportTasksTest {
     assertThat(input.path("settings").path("chunkRows").asInt()).isEqualTo(250);
     assertThat(input.path("settings").path("maxConcurrency").asInt()).isEqualTo(4);
 
+    // Every row's command carries the file's source version: its event time, then its sequencer.
+    assertThat(input.path("sourceVersion").asText()).isEqualTo(SourceVersion.ofObject(Instant.parse("2026-11-25T09:00:00Z"), "00D277BDEF11357F8A").text());
+
     stepFunctions.reset();
-    invoke(Files.readString(sample("s3/csv-import-object-created.json")).replace("daa6ddc7d32d1e58641bf9b6fdfc724a", "0123456789abcdef0123456789abcdef").getBytes(StandardCharsets.UTF_8));
-    assertThat(stepFunctions.calls().get(0).body().path("name").asText()).as("new content, new import").isNotEqualTo(first.path("name").asText());
+    // Another upload of the key: new content and a new sequencer (S3 gives every write of a key a larger one).
+    invoke(Files.readString(sample("s3/csv-import-object-created.json")).replace("daa6ddc7d32d1e58641bf9b6fdfc724a", "0123456789abcdef0123456789abcdef")
+        .replace("00D277BDEF11357F8A", "00D277BDEF11357F9B").getBytes(StandardCharsets.UTF_8));
+    assertThat(stepFunctions.calls().get(0).body().path("name").asText()).as("new upload, new import").isNotEqualTo(first.path("name").asText());
+    stepFunctions.reset();
+    // The same content uploaded again (equal ETag, new sequencer) is a new import too: a newer file, even if equal.
+    invoke(Files.readString(sample("s3/csv-import-object-created.json")).replace("00D277BDEF11357F8A", "00D277BDEF11357FAC").getBytes(StandardCharsets.UTF_8));
+    assertThat(stepFunctions.calls().get(0).body().path("name").asText()).as("equal content uploaded again").isNotEqualTo(first.path("name").asText());
   }
 
   @Test
@@ -276,7 +287,7 @@ class CsvImportTasksTest {
     stepFunctions.reset();
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     // Holds the first row until Step Functions has seen a heartbeat: the chunk is "long" exactly as long as needed.
-    ProductCommands slow = image -> {
+    ProductCommands slow = (image, source) -> {
       while (stepFunctions.calls().stream().noneMatch(c -> c.action().equals("SendTaskHeartbeat"))) {
         assertThat(System.nanoTime()).as("a heartbeat within 15 s").isLessThan(deadline);
         Thread.onSpinWait();

@@ -71,12 +71,12 @@ class CsvImportChunkBench {
       rows = rows.subList(0, Math.min(PUBLISHED, rows.size()));
       start = System.nanoTime();
       for (ProductCsv.Row row : rows) {
-        commands.publish(((ProductCsv.Valid) row).image());
+        commands.publish(((ProductCsv.Valid) row).image(), null);
       }
       double newMillis = (System.nanoTime() - start) / 1e6 / rows.size();
       start = System.nanoTime();
       for (ProductCsv.Row row : rows) {
-        commands.publish(((ProductCsv.Valid) row).image());
+        commands.publish(((ProductCsv.Valid) row).image(), null);
       }
       double unchangedMillis = (System.nanoTime() - start) / 1e6 / rows.size();
       System.out.printf("publish (dynalite, localhost): new %.2f ms/row, unchanged %.2f ms/row over %d rows%n", newMillis, unchangedMillis, rows.size());

@@ -46,7 +46,8 @@ final class DlqCommand implements Command {
         Usage.of(
             "dlq list [--queue-url URL] [--max N]",
             "Peek at up to N (default 10) dead-letter envelopes without consuming them: one JSON line per message",
-            "({messageId, envelope}; an envelope offloaded to S3 is read from the bucket, else shown as its pointer).",
+            "({messageId, envelope}; an envelope offloaded to S3 is read from SUITE_DEAD_LETTER_BUCKET, and only from",
+            "it, else shown as its pointer with the reason).",
             "The queue is SUITE_DEAD_LETTER_QUEUE_URL from your shell unless --queue-url is given; AWS_REGION,",
             "credentials and AWS_ENDPOINT_URL[_SQS|_S3] pass through as for invoke."),
         Usage.of(
@@ -118,7 +119,9 @@ final class DlqCommand implements Command {
     AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(shell.env()));
     try (SqsClient sqs = clients.configure(SqsClient.builder(), "SQS").build();
         S3Client s3 = clients.configure(S3Client.builder(), "S3").build()) {
-      DeadLetterReader reader = new DeadLetterReader(sqs, s3, url, mapper, Clock.systemUTC());
+      // Offloaded envelopes are followed only into the configured dead-letter bucket, up to its size limit.
+      DeadLetterSettings deadLetters = DeadLetterSettings.fromEnvironment(shell.env());
+      DeadLetterReader reader = new DeadLetterReader(sqs, s3, url, deadLetters.bucket(), deadLetters.maxEnvelopeBytes(), mapper, Clock.systemUTC());
       switch (action) {
         case "list":
           {
@@ -194,6 +197,12 @@ final class DlqCommand implements Command {
       explicit.addAll(spec.environment().keySet());
     }
     Map<String, String> environment = EventFactoryEnvironment.quiet(new HashMap<>(InvokeEnvironment.build(spec, shell.env(), overrides)), shell.env());
+    // Envelopes offloaded to S3 are read from the function's dead-letter bucket (the shell's, or the deployed one).
+    Map<String, String> deadLetterEnv = new HashMap<>(shell.env());
+    if (environment.get(DeadLetterSettings.BUCKET) != null) {
+      deadLetterEnv.put(DeadLetterSettings.BUCKET, environment.get(DeadLetterSettings.BUCKET));
+    }
+    DeadLetterSettings deadLetters = DeadLetterSettings.fromEnvironment(deadLetterEnv);
     // A record that fails again must stay where it is, not be enveloped a second time (and acknowledged).
     environment.remove(DeadLetterSettings.QUEUE_URL);
     environment.remove(DeadLetterSettings.BUCKET);
@@ -213,7 +222,8 @@ final class DlqCommand implements Command {
             shell.root(),
             env -> checked[0] = WriteTargets.of(source, env, options.dryRun ? Set.of() : embeddable, stackVariables, explicit),
             intent)) {
-      DeadLetterReplay replay = new DeadLetterReplay(sqs, s3, url, mapper, DeadLetterReplay.DEFAULT_VISIBILITY_SECONDS);
+      DeadLetterReplay replay =
+          new DeadLetterReplay(sqs, s3, url, deadLetters.bucket(), deadLetters.maxEnvelopeBytes(), mapper, DeadLetterReplay.DEFAULT_VISIBILITY_SECONDS);
       ObjectNode json = mapper.createObjectNode();
       json.put("queueUrl", url);
       json.put("queue", source.kind().name().toLowerCase(java.util.Locale.ROOT));

@@ -21,8 +21,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -34,6 +37,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * ({@code ChangeMessageVisibility 0}); a peek that dies half-way leaves them invisible for at most that timeout.
  * Envelopes offloaded to S3 ({@link DeadLetterEnvelope#toPointerJson}) are resolved when an S3 client is given, else
  * shown in their pointer form.
+ *
+ * <p>The queue takes messages from more than the suite, so a pointer is followed only where {@link SqsDeadLetters}
+ * writes: the dead-letter bucket's {@code dead-letters/<source>/<sha256>.json}, to an object a HEAD shows to be of
+ * the pointer's {@code bytes} and within the limit, read no further than that and checked against the SHA-256 its key
+ * names. Any other pointer is shown as it is, with the reason as the entry's problem, and nothing of its object is
+ * read; {@link DeadLetterReplay} skips such a message and leaves it on the queue.
  */
 public final class DeadLetterReader {
   /** SQS returns at most 10 messages per ReceiveMessage. */
@@ -42,15 +51,31 @@ public final class DeadLetterReader {
   static final int PEEK_VISIBILITY_SECONDS = 30;
 
   private final SqsClient sqs;
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
   private final S3Client s3;
+  private final String bucket;
+  private final long maxEnvelopeBytes;
   private final String queueUrl;
   private final ObjectMapper mapper;
   private final Clock clock;
 
-  /** {@code s3} may be {@code null}: offloaded envelopes are then shown as pointers. */
+  /** Without a dead-letter bucket: offloaded envelopes are shown as pointers, with the reason. */
   public DeadLetterReader(SqsClient sqs, S3Client s3, String queueUrl, ObjectMapper mapper, Clock clock) {
+    this(sqs, s3, queueUrl, null, DeadLetterSettings.DEFAULT_MAX_ENVELOPE_BYTES, mapper, clock);
+  }
+
+  /**
+   * {@code s3} or {@code bucket} may be {@code null}: offloaded envelopes are then shown as pointers. {@code bucket}
+   * is the dead-letter bucket ({@code SUITE_DEAD_LETTER_BUCKET}), the only one pointers are followed into, and
+   * {@code maxEnvelopeBytes} the largest envelope read ({@code SUITE_DEAD_LETTER_MAX_ENVELOPE_BYTES}).
+   */
+  public DeadLetterReader(
+      SqsClient sqs, S3Client s3, String queueUrl, String bucket, long maxEnvelopeBytes, ObjectMapper mapper, Clock clock) {
     this.sqs = sqs;
     this.s3 = s3;
+    this.bucket = bucket;
+    this.maxEnvelopeBytes = maxEnvelopeBytes;
     this.queueUrl = queueUrl;
     this.mapper = mapper;
     this.clock = clock;
@@ -145,18 +170,69 @@ public final class DeadLetterReader {
     if (s3 == null) {
       return new Entry(message.messageId(), message.receiptHandle(), envelope, true, "envelope stored in S3 and no S3 client to read it");
     }
-    String bucket = location.path("bucket").asText();
-    String key = location.path("key").asText();
-    try {
-      byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-      JsonNode full = mapper.readTree(bytes);
-      if (full instanceof ObjectNode object) {
-        return new Entry(message.messageId(), message.receiptHandle(), object, false, null);
-      }
-      return new Entry(message.messageId(), message.receiptHandle(), envelope, true, "s3://" + bucket + "/" + key + " is not a JSON object");
-    } catch (SdkException | IOException e) {
-      return new Entry(message.messageId(), message.receiptHandle(), envelope, true, "s3://" + bucket + "/" + key + " unreadable: " + e.getMessage());
+    String named = location.path("bucket").isTextual() ? location.get("bucket").textValue() : null;
+    String key = location.path("key").isTextual() ? location.get("key").textValue() : null;
+    JsonNode bytes = location.get("bytes");
+    if (named == null || key == null || bytes == null || !bytes.canConvertToLong() || bytes.longValue() < 0) {
+      return refused(message, envelope, "envelopeLocation needs bucket, key and bytes, found " + location);
     }
+    long expected = bytes.longValue();
+    String object = "s3://" + named + "/" + key;
+    if (bucket == null) {
+      return refused(message, envelope, object + " is not followed: no dead-letter bucket is configured (" + DeadLetterSettings.BUCKET + ")");
+    }
+    if (!bucket.equals(named)) {
+      return refused(message, envelope, object + " is not followed: bucket '" + named + "' is not the dead-letter bucket '" + bucket + "'");
+    }
+    String source = envelope.path("source").isTextual() ? envelope.get("source").textValue() : "UNKNOWN";
+    String sha256 = namedSha256(key, source);
+    if (sha256 == null) {
+      return refused(message, envelope, object + " is not followed: '" + key + "' is not dead-letters/" + source + "/<its sha256>.json");
+    }
+    if (expected > maxEnvelopeBytes) {
+      return refused(message, envelope, object + " is not read: its pointer says " + expected + " bytes, over the limit of "
+          + maxEnvelopeBytes + " bytes (" + DeadLetterSettings.MAX_ENVELOPE_BYTES + ")");
+    }
+    try {
+      long size = s3.headObject(b -> b.bucket(named).key(key)).contentLength();
+      if (size > maxEnvelopeBytes) {
+        return refused(message, envelope, object + " holds " + size + " bytes, over the limit of " + maxEnvelopeBytes + " bytes ("
+            + DeadLetterSettings.MAX_ENVELOPE_BYTES + "); it is not read");
+      }
+      if (size != expected) {
+        return refused(message, envelope, object + " holds " + size + " bytes, its pointer says " + expected + "; it is not read");
+      }
+      byte[] content;
+      try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(named).key(key))) {
+        // No further than the HEAD allowed: an object replaced since cannot make this hold more.
+        content = body.readNBytes((int) size + 1);
+      }
+      if (content.length != expected || !sha256(content).equals(sha256)) {
+        return refused(message, envelope, object + " does not match its pointer's size or the SHA-256 its key names");
+      }
+      JsonNode full = mapper.readTree(content);
+      if (full instanceof ObjectNode found) {
+        return new Entry(message.messageId(), message.receiptHandle(), found, false, null);
+      }
+      return refused(message, envelope, object + " is not a JSON object");
+    } catch (SdkException | IOException e) {
+      return refused(message, envelope, object + " unreadable: " + e.getMessage());
+    }
+  }
+
+  /** The SHA-256 {@code key} names when it is {@code dead-letters/<source>/<sha256>.json}, else {@code null}. */
+  private static String namedSha256(String key, String source) {
+    String prefix = "dead-letters/" + source + "/";
+    if (source.isEmpty() || source.contains("/") || source.equals(".") || source.equals("..")
+        || !key.startsWith(prefix) || !key.endsWith(".json")) {
+      return null;
+    }
+    String sha256 = key.substring(prefix.length(), key.length() - ".json".length());
+    return SHA256.matcher(sha256).matches() ? sha256 : null;
+  }
+
+  private static Entry refused(Message message, ObjectNode pointer, String problem) {
+    return new Entry(message.messageId(), message.receiptHandle(), pointer, true, problem);
   }
 
   private Entry unreadable(Message message, String problem) {

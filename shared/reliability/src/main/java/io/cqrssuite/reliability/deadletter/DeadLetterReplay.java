@@ -59,11 +59,21 @@ public final class DeadLetterReplay {
   private final DeadLetterReader reader;
   private final int visibilitySeconds;
 
+  /** Without a dead-letter bucket: a message whose envelope is in S3 is skipped and stays on the queue. */
   public DeadLetterReplay(SqsClient sqs, S3Client s3, String queueUrl, ObjectMapper mapper, int visibilitySeconds) {
+    this(sqs, s3, queueUrl, null, DeadLetterSettings.DEFAULT_MAX_ENVELOPE_BYTES, mapper, visibilitySeconds);
+  }
+
+  /**
+   * Envelopes stored in S3 are read from {@code bucket} only, up to {@code maxEnvelopeBytes} (see
+   * {@link DeadLetterReader}); a message whose pointer is refused is skipped with the reason and stays on the queue.
+   */
+  public DeadLetterReplay(
+      SqsClient sqs, S3Client s3, String queueUrl, String bucket, long maxEnvelopeBytes, ObjectMapper mapper, int visibilitySeconds) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.mapper = mapper;
-    this.reader = new DeadLetterReader(sqs, s3, queueUrl, mapper, Clock.systemUTC());
+    this.reader = new DeadLetterReader(sqs, s3, queueUrl, bucket, maxEnvelopeBytes, mapper, Clock.systemUTC());
     this.visibilitySeconds = visibilitySeconds;
   }
 

@@ -1,5 +1,6 @@
 package io.cqrssuite.reliability.deadletter;
 
+import io.cqrssuite.testing.aws.SdkOperations;
 import io.cqrssuite.deadletter.DeadLetterEnvelope;
 import io.cqrssuite.deadletter.DeadLetterSink;
 import io.cqrssuite.testing.aws.S3MockServer;
@@ -20,6 +21,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,16 +33,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Envelopes too large for an SQS message (a stream record can hold two 400 KB images): stored whole in S3, a pointer
- * on the queue. Real wire protocols: ElasticMQ and S3Mock in this JVM.
+ * on the queue. A pointer on the queue is followed only into the dead-letter bucket's own keys and only to an object
+ * a HEAD shows within the limit: the queue is writable by more than the suite. Real wire protocols: ElasticMQ and
+ * S3Mock in this JVM; the S3 client records every operation, to prove that a refused pointer was never read.
  */
 class SqsDeadLettersOffloadTest {
   private static final String BUCKET = "suite-dead-letters";
+  private static final String FOREIGN = "someone-elses-bucket";
+  private static final SdkOperations requests = new SdkOperations();
   private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
   private static final Map<String, String> savedProperties = new LinkedHashMap<>();
   private static SQSRestServer sqsServer;
@@ -72,7 +79,8 @@ class SqsDeadLettersOffloadTest {
     AwsClients clients =
         clients(Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort, "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort()));
     sqs = clients.configure(SqsClient.builder(), "SQS").build();
-    s3 = clients.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
+    s3 = clients.configure(S3Client.builder(), "S3").forcePathStyle(true).overrideConfiguration(o -> o.addExecutionInterceptor(requests)).build();
+    s3.createBucket(b -> b.bucket(FOREIGN));
   }
 
   private static AwsClients clients(Map<String, String> endpoints) {
@@ -110,6 +118,7 @@ class SqsDeadLettersOffloadTest {
   @BeforeEach
   void freshQueue() {
     queueUrl = sqs.createQueue(b -> b.queueName("offload-" + (++queues))).queueUrl();
+    requests.clear();
   }
 
   private List<JsonNode> received(int expected) throws Exception {
@@ -219,5 +228,154 @@ class SqsDeadLettersOffloadTest {
         DeadLetterSettings.fromEnvironment(Map.of("SUITE_DEAD_LETTER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/dl", "SUITE_DEAD_LETTER_BUCKET", " dl-bucket "));
     assertThat(settings.bucket()).isEqualTo("dl-bucket");
     assertThat(DeadLetterSettings.fromEnvironment(Map.of("SUITE_DEAD_LETTER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/dl")).bucket()).isNull();
+  }
+  /** Stores {@code envelope} at {@code bucket/key} and puts a pointer to it on the queue, as a forger would. */
+  private void forgedPointer(DeadLetterEnvelope envelope, String bucket, String key) throws Exception {
+    byte[] stored = mapper.writeValueAsBytes(envelope.toJson(mapper));
+    s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(stored));
+    pointerMessage(envelope, bucket, key, stored.length);
+  }
+
+  private void pointerMessage(DeadLetterEnvelope envelope, String bucket, String key, long bytes) throws Exception {
+    String body = mapper.writeValueAsString(envelope.toPointerJson(mapper, bucket, key, bytes));
+    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+    requests.clear();
+  }
+
+  private String ownKey(DeadLetterEnvelope envelope) throws Exception {
+    return "dead-letters/" + envelope.source() + "/" + DeadLetterReader.sha256(mapper.writeValueAsBytes(envelope.toJson(mapper))) + ".json";
+  }
+
+  private DeadLetterReader reader(long maxEnvelopeBytes) {
+    return new DeadLetterReader(sqs, s3, queueUrl, BUCKET, maxEnvelopeBytes, mapper, Clock.systemUTC());
+  }
+
+  @Test
+  void aPointerIntoAnotherBucketIsNotFollowed() throws Exception {
+    DeadLetterEnvelope envelope = envelope(SampleEvents.tree("eventbridge/custom.json"), "forged");
+    forgedPointer(envelope, FOREIGN, ownKey(envelope));
+
+    List<DeadLetterReader.Entry> entries = reader(1 << 20).list(10);
+
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).pointer()).isTrue();
+    assertThat(entries.get(0).envelope().has("record")).isFalse();
+    assertThat(entries.get(0).problem()).contains("bucket '" + FOREIGN + "' is not the dead-letter bucket '" + BUCKET + "'");
+    assertThat(requests.operations()).isEmpty();
+  }
+
+  @Test
+  void aPointerOutsideTheDeadLetterKeysIsNotFollowed() throws Exception {
+    DeadLetterEnvelope envelope = envelope(SampleEvents.tree("eventbridge/custom.json"), "forged");
+    String own = ownKey(envelope);
+    String sha256 = own.substring(own.lastIndexOf('/') + 1);
+    List<String> keys = List.of(
+        "secrets/" + sha256,
+        "dead-letters/DYNAMODB_STREAM/../../secrets/" + sha256,
+        "/" + own,
+        "dead-letters/SQS/" + sha256);
+    for (String key : keys) {
+      forgedPointer(envelope, BUCKET, key);
+    }
+
+    List<DeadLetterReader.Entry> entries = reader(1 << 20).list(10);
+
+    assertThat(entries).hasSize(keys.size());
+    assertThat(entries).allSatisfy(entry -> {
+      assertThat(entry.pointer()).isTrue();
+      assertThat(entry.problem()).contains("is not dead-letters/DYNAMODB_STREAM/<its sha256>.json");
+    });
+    assertThat(requests.operations()).isEmpty();
+  }
+
+  @Test
+  void aPointerThatSaysItIsOverTheLimitIsRefusedWithoutAnyRequest() throws Exception {
+    DeadLetterEnvelope envelope = envelope(largeStreamRecord(3000), "large");
+    forgedPointer(envelope, BUCKET, ownKey(envelope));
+
+    List<DeadLetterReader.Entry> entries = reader(1024).list(10);
+
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).pointer()).isTrue();
+    assertThat(entries.get(0).problem()).contains("over the limit of 1024 bytes (SUITE_DEAD_LETTER_MAX_ENVELOPE_BYTES)");
+    assertThat(requests.operations()).isEmpty();
+  }
+
+  @Test
+  void anEnvelopeOverTheLimitBehindAPointerThatUnderstatesItIsRefusedAfterAHeadAndNeverRead() throws Exception {
+    DeadLetterEnvelope envelope = envelope(largeStreamRecord(3000), "large");
+    byte[] stored = mapper.writeValueAsBytes(envelope.toJson(mapper));
+    String key = ownKey(envelope);
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(stored));
+    pointerMessage(envelope, BUCKET, key, 1000);
+
+    List<DeadLetterReader.Entry> entries = reader(1024).list(10);
+
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).pointer()).isTrue();
+    assertThat(entries.get(0).problem()).contains("holds " + stored.length + " bytes, over the limit of 1024 bytes");
+    assertThat(requests.operations()).containsExactly("HeadObject");
+  }
+
+  @Test
+  void anEnvelopeThatIsNotTheOneItsKeyNamesIsRefused() throws Exception {
+    DeadLetterEnvelope envelope = envelope(SampleEvents.tree("eventbridge/custom.json"), "swapped");
+    forgedPointer(envelope, BUCKET, "dead-letters/DYNAMODB_STREAM/" + "0".repeat(64) + ".json");
+
+    List<DeadLetterReader.Entry> entries = reader(1 << 20).list(10);
+
+    assertThat(entries.get(0).pointer()).isTrue();
+    assertThat(entries.get(0).envelope().has("record")).isFalse();
+    assertThat(entries.get(0).problem()).contains("does not match its pointer's size or the SHA-256 its key names");
+  }
+
+  @Test
+  void anEnvelopeWhoseSizeIsNotThePointersIsRefusedAfterAHeadAndNeverRead() throws Exception {
+    DeadLetterEnvelope envelope = envelope(SampleEvents.tree("eventbridge/custom.json"), "resized");
+    byte[] stored = mapper.writeValueAsBytes(envelope.toJson(mapper));
+    String key = ownKey(envelope);
+    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(stored));
+    pointerMessage(envelope, BUCKET, key, stored.length - 1);
+
+    List<DeadLetterReader.Entry> entries = reader(1 << 20).list(10);
+
+    assertThat(entries.get(0).pointer()).isTrue();
+    assertThat(entries.get(0).problem()).contains("holds " + stored.length + " bytes, its pointer says " + (stored.length - 1));
+    assertThat(requests.operations()).containsExactly("HeadObject");
+  }
+
+  @Test
+  void aGenuineOffloadedEnvelopeIsStillReadWithinTheLimit() throws Exception {
+    new SqsDeadLetters(sqs, queueUrl, s3, BUCKET, mapper, log).write(List.of(envelope(largeStreamRecord(1100 * 1024), "genuine")));
+    requests.clear();
+
+    List<DeadLetterReader.Entry> entries = reader(DeadLetterSettings.DEFAULT_MAX_ENVELOPE_BYTES).list(10);
+
+    assertThat(entries).hasSize(1);
+    assertThat(entries.get(0).problem()).isNull();
+    assertThat(entries.get(0).pointer()).isFalse();
+    assertThat(entries.get(0).envelope().get("itemIdentifier").textValue()).isEqualTo("genuine");
+    assertThat(requests.operations()).containsExactly("HeadObject", "GetObject");
+  }
+
+  @Test
+  void replaySkipsAForgedPointerWithItsReasonAndLeavesItOnTheQueue() throws Exception {
+    DeadLetterEnvelope envelope = envelope(SampleEvents.tree("eventbridge/custom.json"), "forged");
+    forgedPointer(envelope, FOREIGN, ownKey(envelope));
+    List<String> delivered = new ArrayList<>();
+
+    DeadLetterReplay.Summary summary =
+        new DeadLetterReplay(sqs, s3, queueUrl, BUCKET, 1 << 20, mapper, DeadLetterReplay.DEFAULT_VISIBILITY_SECONDS)
+            .replay(10, event -> {
+              delivered.add(new String(event, StandardCharsets.UTF_8));
+              return null;
+            });
+
+    assertThat(delivered).isEmpty();
+    assertThat(summary.replayed()).isZero();
+    assertThat(summary.skipped()).isEqualTo(1);
+    assertThat(summary.items().get(0).reason()).contains("is not the dead-letter bucket");
+    assertThat(requests.operations()).isEmpty();
+    assertThat(received(1)).hasSize(1);
   }
 }

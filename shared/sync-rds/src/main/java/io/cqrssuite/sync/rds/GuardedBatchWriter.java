@@ -20,8 +20,11 @@ import java.util.Map;
  * <p>A JDBC batch fails as a whole. When the error may be a row's fault, the rows are split in halves and each
  * half written again in its own transaction, recursively, until the bad rows stand alone: the others are written,
  * only the bad ones fail. The number of executions per call is bounded, so a batch full of bad rows cannot loop
- * for the rest of the invocation; rows left when the bound is reached fail with the error that covered them.
- * Writing rows again is harmless: the guard makes a repeated row a no-op.
+ * for the rest of the invocation. Rows left when the bound is reached were never tried alone: they fail
+ * transiently under their own name, never with another row's error, and the redelivery retries them with a fresh
+ * budget. An error that is not the rows' fault (the moment's, or the deployment's: a renamed column, a revoked
+ * grant) is not split: every row it covers fails transiently with it, and after a deployment fault no further
+ * execution is made. Writing rows again is harmless: the guard makes a repeated row a no-op.
  *
  * <p>A held-back row (update count 0) is a {@link SyncOutcome.Duplicate} or, when the table holds a newer version,
  * a {@link SyncOutcome.Stale}; one query per call over the held-back ids tells them apart.
@@ -43,51 +46,75 @@ final class GuardedBatchWriter {
    *     writing them all again on a new connection is safe
    */
   List<SyncOutcome> write(Connection connection, VerifiedTable table, List<BoundRow> rows) throws SQLException {
-    SyncOutcome[] outcomes = new SyncOutcome[rows.size()];
-    boolean[] heldBack = new boolean[rows.size()];
-    int[] budget = {maxExecutions};
-    isolate(connection, table, rows, 0, rows.size(), null, outcomes, heldBack, budget);
-    resolveHeldBack(connection, table, rows, outcomes, heldBack);
-    return List.of(outcomes);
+    Isolation isolation = new Isolation(connection, table, rows);
+    isolation.isolate(0, rows.size(), null);
+    resolveHeldBack(connection, table, rows, isolation.outcomes, isolation.heldBack);
+    return List.of(isolation.outcomes);
   }
 
-  private void isolate(
-      Connection connection,
-      VerifiedTable table,
-      List<BoundRow> rows,
-      int from,
-      int to,
-      SQLException covering,
-      SyncOutcome[] outcomes,
-      boolean[] heldBack,
-      int[] budget)
-      throws SQLException {
-    if (budget[0] <= 0) {
-      fail(table, rows, from, to, covering, outcomes);
-      return;
+  /** One call's splitting: its budget, and the deployment fault that ends it early. */
+  private final class Isolation {
+    private final Connection connection;
+    private final VerifiedTable table;
+    private final List<BoundRow> rows;
+    private final SyncOutcome[] outcomes;
+    private final boolean[] heldBack;
+    private int budget = maxExecutions;
+    /** Set once the table itself failed: every further execution would fail alike, so none is made. */
+    private SQLException deploymentFault;
+
+    Isolation(Connection connection, VerifiedTable table, List<BoundRow> rows) {
+      this.connection = connection;
+      this.table = table;
+      this.rows = rows;
+      this.outcomes = new SyncOutcome[rows.size()];
+      this.heldBack = new boolean[rows.size()];
     }
-    budget[0]--;
-    try {
-      int[] counts = execute(connection, table, rows.subList(from, to));
-      connection.commit();
-      for (int i = 0; i < counts.length; i++) {
-        // Statement.SUCCESS_NO_INFO (-2) means written without a count; only 0 means the guard held the row back.
-        heldBack[from + i] = counts[i] == 0;
-        outcomes[from + i] = SyncOutcome.APPLIED;
-      }
-    } catch (SQLException e) {
-      rollbackQuietly(connection);
-      if (SqlFailures.connectionLost(e)) {
-        throw e;
-      }
-      boolean momentary = SqlFailures.kind(e).filter(k -> k == FailureKind.TRANSIENT).isPresent();
-      if (to - from == 1 || momentary) {
-        fail(table, rows, from, to, e, outcomes);
+
+    /** Writes rows {@code [from, to)}; {@code covering} is the error of the range they were split from. */
+    void isolate(int from, int to, SQLException covering) throws SQLException {
+      if (deploymentFault != null) {
+        fail(from, to, deploymentFault);
         return;
       }
-      int middle = (from + to) >>> 1;
-      isolate(connection, table, rows, from, middle, e, outcomes, heldBack, budget);
-      isolate(connection, table, rows, middle, to, e, outcomes, heldBack, budget);
+      if (budget <= 0) {
+        for (int i = from; i < to; i++) {
+          outcomes[i] = SyncOutcome.Failed.of(SqlFailures.notIsolated(rows.get(i).change().id(), table.name(), covering));
+        }
+        return;
+      }
+      budget--;
+      try {
+        int[] counts = execute(connection, table, rows.subList(from, to));
+        connection.commit();
+        for (int i = 0; i < counts.length; i++) {
+          // Statement.SUCCESS_NO_INFO (-2) means written without a count; only 0 means the guard held the row back.
+          heldBack[from + i] = counts[i] == 0;
+          outcomes[from + i] = SyncOutcome.APPLIED;
+        }
+      } catch (SQLException e) {
+        rollbackQuietly(connection);
+        if (SqlFailures.connectionLost(e)) {
+          throw e;
+        }
+        if (SqlFailures.deploymentFault(e)) {
+          deploymentFault = e;
+        }
+        boolean notTheRows = SqlFailures.kind(e).filter(k -> k == FailureKind.TRANSIENT).isPresent();
+        if (to - from == 1 || notTheRows) {
+          fail(from, to, e);
+          return;
+        }
+        int middle = (from + to) >>> 1;
+        isolate(from, middle, e);
+        isolate(middle, to, e);
+      }
+    }
+
+    private void fail(int from, int to, SQLException error) {
+      for (int i = from; i < to; i++) {
+        outcomes[i] = SyncOutcome.Failed.of(SqlFailures.forRecord(rows.get(i).change().id(), table.name(), error));
+      }
     }
   }
 
@@ -106,13 +133,6 @@ final class GuardedBatchWriter {
         statement.addBatch();
       }
       return statement.executeBatch();
-    }
-  }
-
-  private static void fail(
-      VerifiedTable table, List<BoundRow> rows, int from, int to, SQLException error, SyncOutcome[] outcomes) {
-    for (int i = from; i < to; i++) {
-      outcomes[i] = SyncOutcome.Failed.of(SqlFailures.forRecord(rows.get(i).change().id(), table.name(), error));
     }
   }
 

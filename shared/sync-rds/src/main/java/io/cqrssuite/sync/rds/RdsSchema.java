@@ -2,18 +2,19 @@ package io.cqrssuite.sync.rds;
 
 import io.cqrssuite.event.ChangeRecord;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The configured table mappings, checked against the live schema on first use ({@link SchemaAllowList}) and
- * kept verified from then on. A check that fails is not kept, so a schema migrated after the first attempt is
- * picked up by the next one.
+ * The configured table mappings, each checked against the live schema on its first use ({@link SchemaAllowList})
+ * and kept verified until a write finds the table changed under it ({@link #invalidate}); then it is checked
+ * again on its next use, never at init. A check that fails is not kept, so a schema migrated after one attempt is
+ * picked up by the next.
  */
 public final class RdsSchema {
   private final RdsConnections connections;
   private final List<RdsTableMapping> mappings;
-  private List<VerifiedTable> verified;
+  /** By mapping position; {@code null} until checked, and again once invalidated. */
+  private final VerifiedTable[] verified;
 
   public RdsSchema(RdsConnections connections, List<RdsTableMapping> mappings) {
     this.connections = connections;
@@ -21,6 +22,7 @@ public final class RdsSchema {
     if (this.mappings.isEmpty()) {
       throw new IllegalArgumentException("at least one table mapping is needed");
     }
+    this.verified = new VerifiedTable[this.mappings.size()];
   }
 
   public List<RdsTableMapping> mappings() {
@@ -41,15 +43,46 @@ public final class RdsSchema {
     tables();
   }
 
+  /**
+   * Every mapping, checked.
+   *
+   * @throws IllegalArgumentException naming the first table or column the schema lacks
+   */
   synchronized List<VerifiedTable> tables() throws SQLException {
-    if (verified == null) {
-      SchemaAllowList allowList = SchemaAllowList.read(connections.connection(), connections.dialect());
-      List<VerifiedTable> tables = new ArrayList<>();
-      for (RdsTableMapping mapping : mappings) {
-        tables.add(allowList.verify(mapping, connections.dialect()));
+    SchemaAllowList allowList = null;
+    for (int i = 0; i < verified.length; i++) {
+      if (verified[i] == null) {
+        // One read of the live schema serves every table still to check.
+        allowList = allowList != null ? allowList : SchemaAllowList.read(connections.connection(), connections.dialect());
+        verified[i] = allowList.verify(mappings.get(i), connections.dialect());
       }
-      verified = List.copyOf(tables);
     }
-    return verified;
+    return List.of(verified);
+  }
+
+  /**
+   * The mapping at {@code index} of {@link #mappings()}, checked: a table whose check fails does not hold back
+   * the others.
+   *
+   * @throws IllegalArgumentException naming the table or the columns the schema lacks
+   */
+  synchronized VerifiedTable table(int index) throws SQLException {
+    if (verified[index] == null) {
+      SchemaAllowList allowList = SchemaAllowList.read(connections.connection(), connections.dialect());
+      verified[index] = allowList.verify(mappings.get(index), connections.dialect());
+    }
+    return verified[index];
+  }
+
+  /**
+   * Forgets the check of {@code table} (and the statement built from it) after the server refused it for a
+   * reason of the deployment: the next use checks the live schema again. A newer check is kept.
+   */
+  synchronized void invalidate(VerifiedTable table) {
+    for (int i = 0; i < verified.length; i++) {
+      if (verified[i] == table) {
+        verified[i] = null;
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@ import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.ElementsIntoSet;
 import dagger.multibindings.Multibinds;
+import io.cqrssuite.alarm.AlarmSink;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.sync.DataSyncHandler;
 import io.cqrssuite.sync.SyncModule;
@@ -20,7 +21,9 @@ import javax.inject.Singleton;
  * {@link RdsTableMapping} with {@code @Provides @IntoSet}; when {@code SUITE_RDS_URL} is set, this module adds an
  * {@link RdsSyncHandler} over them to the data-sync targets and a {@link TombstonePurge} to the purgers. Unset, it
  * adds nothing: a change no target takes then fails as unhandled rather than being acknowledged unseen. Nothing
- * connects at init; the connection opens on the first batch.
+ * connects at init; the connection opens on the first batch. The component's {@link AlarmSink}, when one is bound
+ * (the core's {@code CoreModule} declares it optional), gets the sync's alarm about a table that no longer matches
+ * its mapping.
  */
 @Module(includes = SyncModule.class)
 public interface RdsSyncModule {
@@ -32,7 +35,8 @@ public interface RdsSyncModule {
 
   @Provides
   @Singleton
-  static Optional<RdsReadModel> rdsReadModel(@Environment Map<String, String> env, Set<RdsTableMapping> tables) {
+  static Optional<RdsReadModel> rdsReadModel(
+      @Environment Map<String, String> env, Set<RdsTableMapping> tables, Optional<AlarmSink> alarms) {
     if (!RdsSettings.configured(env)) {
       return Optional.empty();
     }
@@ -45,7 +49,9 @@ public interface RdsSyncModule {
     RdsSchema schema = new RdsSchema(connections, List.copyOf(tables));
     return Optional.of(
         new RdsReadModel(
-            new RdsSyncHandler(connections, schema, Clock.systemUTC()),
+            new RdsSyncHandler(
+                connections, schema, Clock.systemUTC(), RdsSyncHandler.DEFAULT_MAX_BATCH_ROWS,
+                alarms.orElse(AlarmSink.none())),
             new TombstonePurge(connections, schema, Clock.systemUTC(), settings.tombstoneRetention())));
   }
 

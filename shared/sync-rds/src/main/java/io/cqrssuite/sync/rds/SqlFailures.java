@@ -11,10 +11,12 @@ import java.sql.SQLTransientException;
 import java.util.Optional;
 
 /**
- * Reads a JDBC failure: is it the row's fault (a value the table refuses: SQLState classes 22, 23, 42), the
- * moment's (lost connection 08, rollback or deadlock 40, resources 53, shutdown or cancel 57, lock timeouts), or
- * unknown. The row's fault is permanent and worth isolating by splitting the batch; the moment's is transient
- * and no split can help.
+ * Reads a JDBC failure: is it the row's fault (a value the table refuses: SQLState classes 21, 22, 23), the
+ * deployment's (the table, a column or a grant is not what the mapping was deployed against: classes 42 and 0A),
+ * the moment's (lost connection 08, rollback or deadlock 40, resources 53, shutdown or cancel 57, lock timeouts),
+ * or unknown. Only the row's fault is permanent and worth isolating by splitting the batch. The deployment's fault
+ * hits every row alike, so it is transient: dead-lettering would drain the stream for as long as the schema is
+ * wrong, while a redelivery succeeds once it is put right.
  */
 final class SqlFailures {
   /** MySQL/MariaDB vendor codes that arrive with the catch-all SQLState HY000: lock wait timeout, deadlock. */
@@ -38,10 +40,20 @@ final class SqlFailures {
       return Optional.of(FailureKind.TRANSIENT);
     }
     return switch (state.substring(0, 2)) {
-      case "08", "40", "53", "57", "58", "70" -> Optional.of(FailureKind.TRANSIENT);
-      case "21", "22", "23", "42", "0A" -> Optional.of(FailureKind.PERMANENT);
+      case "08", "40", "53", "57", "58", "70", "42", "0A" -> Optional.of(FailureKind.TRANSIENT);
+      case "21", "22", "23" -> Optional.of(FailureKind.PERMANENT);
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * Whether the deployment is at fault (SQLState class 42: undefined table or column, insufficient privilege,
+   * including MySQL/MariaDB's 42S02, 42S22 and 42000; class 0A: not supported): the checked table no longer holds,
+   * whatever the row.
+   */
+  static boolean deploymentFault(SQLException error) {
+    String state = cause(error).getSQLState();
+    return state != null && (state.startsWith("42") || state.startsWith("0A"));
   }
 
   /** Whether the connection is gone, so the work must go on (or be retried) on a new one. */
@@ -67,18 +79,34 @@ final class SqlFailures {
   }
 
   /**
-   * The exception a failed row is reported with: permanent or transient by {@link #kind} (unknown counts as
-   * transient, so it is retried before it is dead-lettered), naming the record and the table. The message is the
-   * server's, which names the column or constraint; row contents are kept out of it (PostgreSQL's detail is off).
+   * The exception a failed row is reported with: a {@link DeploymentFaultException} when the deployment is at fault,
+   * else permanent or transient by {@link #kind} (unknown counts as transient, so it is retried before it is
+   * dead-lettered), naming the record and the table. The message is the server's, which names the column or
+   * constraint; row contents are kept out of it (PostgreSQL's detail is off).
    */
   static RuntimeException forRecord(String recordId, String table, SQLException error) {
     SQLException cause = cause(error);
-    String message =
-        "record " + recordId + ": table " + table + " refused the row (SQLState " + cause.getSQLState() + "): "
-            + cause.getMessage();
+    String server = "(SQLState " + cause.getSQLState() + "): " + cause.getMessage();
+    if (deploymentFault(error)) {
+      return new DeploymentFaultException(recordId, table, "the server refused the statement " + server, cause);
+    }
+    String message = "record " + recordId + ": table " + table + " refused the row " + server;
     return kind(error).orElse(FailureKind.TRANSIENT) == FailureKind.PERMANENT
         ? new PermanentException(message, cause)
         : new TransientException(message, cause);
+  }
+
+  /**
+   * The exception of a row that was never tried alone: its batch failed on some row and the split budget ran out
+   * before this one stood alone. Transient, under its own name: another row's error says nothing about this one,
+   * and a redelivery isolates it with a fresh budget. Only the SQLState is kept, since the server's message may
+   * name another row's column or constraint.
+   */
+  static RuntimeException notIsolated(String recordId, String table, SQLException covering) {
+    String state = covering == null ? "none" : cause(covering).getSQLState();
+    return new TransientException(
+        "record " + recordId + ": not written to table " + table + ": its batch was refused (SQLState " + state
+            + ") and the split budget ran out before this row was tried alone; a redelivery retries it");
   }
 
   /** The server's own error: a batch failure wraps it (PostgreSQL) or is it (MariaDB). */

@@ -7,6 +7,7 @@ import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,18 @@ class SqlFailuresTest {
     assertThat(SqlFailures.kind(new SQLException("out of memory", "53200"))).contains(FailureKind.TRANSIENT);
     assertThat(SqlFailures.kind(new SQLException("Lock wait timeout exceeded", "HY000", 1205))).contains(FailureKind.TRANSIENT);
     assertThat(SqlFailures.kind(new SQLException("something", "HY000", 1105))).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void aSchemaOrPrivilegeFaultIsTheDeploymentsAndTransientOnBothDialects() {
+    for (String state : List.of("42703", "42P01", "42501", "42S02", "42S22", "42000", "0A000")) {
+      SQLException error = new SQLException("refused", state);
+      assertThat(SqlFailures.kind(error)).as(state).contains(FailureKind.TRANSIENT);
+      assertThat(SqlFailures.forRecord("PRODUCT#acme#P-1", "product", error)).as(state)
+          .isInstanceOf(TransientException.class)
+          .hasMessageContaining("PRODUCT#acme#P-1")
+          .hasMessageContaining(state);
+    }
   }
 
   @Test

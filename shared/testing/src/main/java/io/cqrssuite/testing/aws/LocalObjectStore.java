@@ -1,5 +1,10 @@
 package io.cqrssuite.testing.aws;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLEncoder;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -36,10 +41,16 @@ import java.util.concurrent.Executors;
 public final class LocalObjectStore implements AutoCloseable {
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
-  private record StoredObject(byte[] bytes, String eTag, Instant modified, String contentType) {}
+  private record StoredObject(byte[] bytes, String eTag, Instant modified, String contentType, String sequencer) {}
 
   private final Set<String> buckets = ConcurrentHashMap.newKeySet();
   private final Map<String, StoredObject> objects = new ConcurrentHashMap<>();
+  /**
+   * S3 gives every write of a key a larger {@code sequencer} than the last (hex, compared after padding with leading
+   * zeros); one counter for the store does that for every key. It starts from the clock so two stores do not repeat
+   * each other's values.
+   */
+  private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() << 16);
   private final HttpServer server;
   private final ExecutorService workers;
 
@@ -65,6 +76,42 @@ public final class LocalObjectStore implements AutoCloseable {
   /** The endpoint, as {@code AWS_ENDPOINT_URL_S3} would be (path-style addressing). */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * The {@code ObjectCreated:Put} notification S3 sends for the object as stored now, as a Lambda S3 event
+   * ({@code {"Records": [...]}}): its event time (the write's, to the millisecond), size, ETag and the write's
+   * sequencer. A stand-in for the bucket's notification configuration, which this store does not run itself.
+   *
+   * @throws IllegalArgumentException when there is no such object
+   */
+  public ObjectNode notification(String bucket, String key) {
+    StoredObject object = objects.get(bucket + "/" + key);
+    if (object == null) {
+      throw new IllegalArgumentException("no object s3://" + bucket + "/" + key);
+    }
+    JsonNodeFactory json = JsonNodeFactory.instance;
+    ObjectNode event = json.objectNode();
+    ObjectNode record = event.putArray("Records").addObject();
+    record.put("eventVersion", "2.1");
+    record.put("eventSource", "aws:s3");
+    record.put("awsRegion", "us-east-1");
+    record.put("eventTime", object.modified().truncatedTo(ChronoUnit.MILLIS).toString());
+    record.put("eventName", "ObjectCreated:Put");
+    record.putObject("userIdentity").put("principalId", "AWS:LOCALUPLOADER");
+    record.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
+    record.putObject("responseElements").put("x-amz-request-id", object.sequencer().substring(2));
+    ObjectNode s3 = record.putObject("s3");
+    s3.put("s3SchemaVersion", "1.0");
+    s3.put("configurationId", "local-notification");
+    s3.putObject("bucket").put("name", bucket).put("arn", "arn:aws:s3:::" + bucket).putObject("ownerIdentity").put("principalId", "LOCAL");
+    // The key as S3 puts it in notifications: URL-encoded, spaces as '+'.
+    s3.putObject("object")
+        .put("key", URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/"))
+        .put("size", object.bytes().length)
+        .put("eTag", object.eTag())
+        .put("sequencer", object.sequencer());
+    return event;
   }
 
   /** The ETag of a stored object, unquoted, or null when there is none. */
@@ -119,7 +166,8 @@ public final class LocalObjectStore implements AutoCloseable {
     byte[] bytes = chunked ? decodeAwsChunked(raw) : raw;
     String eTag = md5(bytes);
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
-    objects.put(bucket + "/" + key, new StoredObject(bytes, eTag, Instant.now(), contentType == null ? "binary/octet-stream" : contentType));
+    String sequencer = String.format("%018X", sequence.incrementAndGet());
+    objects.put(bucket + "/" + key, new StoredObject(bytes, eTag, Instant.now(), contentType == null ? "binary/octet-stream" : contentType, sequencer));
     exchange.getResponseHeaders().add("ETag", "\"" + eTag + "\"");
     send(exchange, 200, new byte[0], "application/xml");
   }

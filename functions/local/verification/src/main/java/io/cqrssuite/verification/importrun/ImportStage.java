@@ -47,6 +47,7 @@ public final class ImportStage {
       long summaryRows,
       long ok,
       long rejected,
+      long superseded,
       long failedChunks,
       long chunks,
       long importNanos,
@@ -62,7 +63,7 @@ public final class ImportStage {
 
     /** Every way the import differs from the file: wrong counts, failed chunks, given-up records, read-model mismatches. */
     public long mismatches() {
-      long counts = (ok == rows - badRows ? 0 : 1) + (rejected == badRows ? 0 : 1) + (summaryRows == rows ? 0 : 1);
+      long counts = (ok + superseded == rows - badRows ? 0 : 1) + (rejected == badRows ? 0 : 1) + (summaryRows == rows ? 0 : 1);
       return counts + failedChunks + ("SUCCEEDED".equals(executionStatus) ? 0 : 1) + delivery.givenUp()
           + (relational == null ? 0 : relational.mismatches()) + (search == null ? 0 : search.mismatches());
     }
@@ -89,9 +90,8 @@ public final class ImportStage {
         .executions().forEach(e -> before.add(e.executionArn()));
     String key = "imports/csv/" + name + ".csv";
     long t0 = System.nanoTime();
-    String eTag = cloud.s3().putObject(r -> r.bucket(LocalCloud.IMPORT_BUCKET).key(key).contentType("text/csv"), RequestBody.fromBytes(file.bytes()))
-        .eTag().replace("\"", "");
-    notifyFunction(cloud, key, file.bytes().length, eTag);
+    cloud.s3().putObject(r -> r.bucket(LocalCloud.IMPORT_BUCKET).key(key).contentType("text/csv"), RequestBody.fromBytes(file.bytes()));
+    deliver(cloud, cloud.objects().notification(LocalCloud.IMPORT_BUCKET, key));
     String executionArn = newExecution(cloud, before, t0 + timeout.toNanos());
     String importId = executionArn.substring(executionArn.lastIndexOf(':') + 1);
     DescribeExecutionResponse execution = follow(cloud, executionArn, importId, t0 + timeout.toNanos(), progress);
@@ -106,7 +106,7 @@ public final class ImportStage {
     long chunks = progressItem(cloud, importId).map(i -> number(i.get("chunks"))).orElse(0L);
     if (!streamIntoReadModels) {
       return new Report(execution.statusAsString(), file.rows(), file.badRows(), summary.path("rows").asLong(-1), summary.path("ok").asLong(-1),
-          summary.path("rejected").asLong(-1), summary.path("failedChunks").asLong(0), chunks, importNanos,
+          summary.path("rejected").asLong(-1), summary.path("superseded").asLong(0), summary.path("failedChunks").asLong(0), chunks, importNanos,
           new CommandTableStream.Delivery(0, 0, 0, 0, 0), 0, null, null, List.copyOf(examples));
     }
     CommandTableStream stream = cloud.commandStream();
@@ -120,13 +120,27 @@ public final class ImportStage {
     examples.addAll(relational.examples());
     examples.addAll(search.examples());
     return new Report(execution.statusAsString(), file.rows(), file.badRows(), summary.path("rows").asLong(-1), summary.path("ok").asLong(-1),
-        summary.path("rejected").asLong(-1), summary.path("failedChunks").asLong(0), chunks, importNanos, delivery, syncedNanos,
+        summary.path("rejected").asLong(-1), summary.path("superseded").asLong(0), summary.path("failedChunks").asLong(0), chunks, importNanos, delivery, syncedNanos,
         relational, search, List.copyOf(examples));
   }
 
-  /** The S3 notification of the upload, delivered to the function as S3 invokes it (asynchronously, here in line). */
-  private static void notifyFunction(LocalCloud cloud, String key, long size, String eTag) throws IOException {
-    deliver(cloud, notification(key, size, eTag));
+  /** What one import ended with: the execution's status and the workflow's output (the import summary). */
+  public record Imported(String executionStatus, JsonNode summary) {}
+
+  /**
+   * Delivers an upload's notification (from {@link io.cqrssuite.testing.aws.LocalObjectStore#notification}) and
+   * follows the import it starts to its end; the commands it wrote are left on the stream for the caller.
+   */
+  public static Imported importFrom(LocalCloud cloud, ObjectNode notification, Duration timeout, PrintStream progress) throws IOException {
+    Set<String> before = new HashSet<>();
+    cloud.stepFunctions().listExecutions(r -> r.stateMachineArn(cloud.importStateMachineArn()))
+        .executions().forEach(e -> before.add(e.executionArn()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    deliver(cloud, notification);
+    String executionArn = newExecution(cloud, before, deadline);
+    DescribeExecutionResponse execution =
+        follow(cloud, executionArn, executionArn.substring(executionArn.lastIndexOf(':') + 1), deadline, progress);
+    return new Imported(execution.statusAsString(), execution.output() == null ? JSON.createObjectNode() : JSON.readTree(execution.output()));
   }
 
   /**
@@ -142,26 +156,6 @@ public final class ImportStage {
     }
   }
 
-  /** The {@code ObjectCreated:Put} notification S3 sends for an upload to the import bucket. */
-  public static ObjectNode notification(String key, long size, String eTag) {
-    ObjectNode event = JSON.createObjectNode();
-    ObjectNode record = event.putArray("Records").addObject();
-    record.put("eventVersion", "2.1");
-    record.put("eventSource", "aws:s3");
-    record.put("awsRegion", "us-east-1");
-    record.put("eventTime", Instant.now().toString());
-    record.put("eventName", "ObjectCreated:Put");
-    record.putObject("userIdentity").put("principalId", "AWS:LOCALUPLOADER");
-    record.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
-    record.putObject("responseElements").put("x-amz-request-id", Long.toHexString(System.nanoTime()));
-    ObjectNode s3 = record.putObject("s3");
-    s3.put("s3SchemaVersion", "1.0");
-    s3.put("configurationId", "local-csv-import");
-    s3.putObject("bucket").put("name", LocalCloud.IMPORT_BUCKET).put("arn", "arn:aws:s3:::" + LocalCloud.IMPORT_BUCKET)
-        .putObject("ownerIdentity").put("principalId", "LOCAL");
-    s3.putObject("object").put("key", key).put("size", size).put("eTag", eTag).put("sequencer", Long.toHexString(System.nanoTime()).toUpperCase());
-    return event;
-  }
 
   private static String newExecution(LocalCloud cloud, Set<String> before, long deadline) {
     while (true) {

@@ -69,10 +69,11 @@ public final class WorkflowStages {
       progress.printf("import: %,d-row CSV (%,d bad rows: wrong column count, bad price, invalid UTF-8), %,d rows per chunk%n",
           file.rows(), file.badRows(), RUN_CHUNK_ROWS);
       ImportStage.Report imported = ImportStage.run(cloud, readModels, file, IMPORT_TENANT, "run-products", Duration.ofMinutes(5), progress);
-      out.printf("import     %s: %,d rows in %,d chunks, %,d ok, %,d rejected, %d failed chunks in %.2f s (local Step Functions harness, "
+      out.printf("import     %s: %,d rows in %,d chunks, %,d ok, %,d rejected, %,d superseded, %d failed chunks in %.2f s (local Step Functions harness, "
               + "aws-local-stepfunctions, dynalite); %,d commands streamed; PostgreSQL %,d rows, OpenSearch %,d documents for tenant %s, "
               + "%d mismatches%n",
-          imported.executionStatus(), imported.summaryRows(), imported.chunks(), imported.ok(), imported.rejected(), imported.failedChunks(),
+          imported.executionStatus(), imported.summaryRows(), imported.chunks(), imported.ok(), imported.rejected(), imported.superseded(),
+          imported.failedChunks(),
           imported.importNanos() / 1e9, imported.delivery().records(), imported.relational().visible(), imported.search().visible(),
           IMPORT_TENANT, imported.relational().mismatches() + imported.search().mismatches());
       imported.examples().forEach(e -> out.println("  mismatch: " + e));
@@ -83,6 +84,7 @@ public final class WorkflowStages {
       csv.put("chunkRows", RUN_CHUNK_ROWS);
       csv.put("ok", imported.ok());
       csv.put("rejected", imported.rejected());
+      csv.put("superseded", imported.superseded());
       csv.put("failedChunks", imported.failedChunks());
       csv.put("importSeconds", Math.round(imported.importNanos() / 1e6) / 1000.0);
       csv.put("streamRecords", imported.delivery().records());

@@ -1,32 +1,14 @@
 package io.cqrssuite.verification.importrun;
 
-import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cqrssuite.verification.cloud.LocalCloud;
-import io.cqrssuite.testing.aws.LocalDynamoDb;
-import io.cqrssuite.testing.engine.PostgresEngine;
-import io.cqrssuite.testing.engine.TestEngines;
-import io.cqrssuite.testing.stepfunctions.WorkflowRuntime;
-import io.cqrssuite.sync.opensearch.OpenSearchClients;
-import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
-import io.cqrssuite.sync.opensearch.OpenSearchSettings;
-import io.cqrssuite.sync.rds.PasswordSource;
-import io.cqrssuite.sync.rds.SchemaMigrations;
-import io.cqrssuite.sync.rds.SqlDialect;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,39 +20,16 @@ import org.junit.jupiter.api.Test;
  * aws-local-stepfunctions, which {@code ./suite test} installs) is absent.
  */
 class LocalCloudStagesTest {
-  private static final Path ROOT = SampleEvents.repositoryRoot().toAbsolutePath().normalize();
-  private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+  private static final PrintStream QUIET = ImportCloud.QUIET;
   private static LocalCloud cloud;
   private static TenantReadModelCheck.ReadModels readModels;
 
   @BeforeAll
   static void start() throws Exception {
-    Optional<Path> dynalite = LocalDynamoDb.cli(System.getenv(), ROOT);
-    assumeTrue(dynalite.isPresent(), LocalDynamoDb.INSTALL_HINT);
-    Optional<WorkflowRuntime> runtime = WorkflowRuntime.find();
-    assumeTrue(runtime.isPresent(), WorkflowRuntime.INSTALL_HINT);
-
-    PostgresEngine postgres = TestEngines.postgres();
-    String jdbcUrl = postgres.createDatabase("stages_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
-    new SchemaMigrations(jdbcUrl, postgres.user(), PasswordSource.fixed(postgres.password()))
-        .migrate(SchemaMigrations.classpathLocation(SqlDialect.forJdbcUrl(jdbcUrl)));
-    Map<String, String> env = new HashMap<>();
-    env.put("AWS_REGION", "us-east-1");
-    env.put("SUITE_LOG_LEVEL", "ERROR");
-    env.put("SUITE_METRICS", "off");
-    env.put("SUITE_UNHANDLED_EVENTS", "fail");
-    env.put("SUITE_RDS_URL", jdbcUrl);
-    env.put("SUITE_RDS_USER", postgres.user());
-    env.put("SUITE_RDS_PASSWORD", postgres.password());
-    env.put("SUITE_OPENSEARCH_ENDPOINT", TestEngines.openSearch().endpoint().toString());
-    env.put("SUITE_OPENSEARCH_INDEX", "stages" + UUID.randomUUID().toString().replace("-", "").substring(0, 10));
-    env.put("SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json");
-    OpenSearchSettings search = OpenSearchSettings.fromEnvironment(env).orElseThrow();
-    new OpenSearchIndexes(OpenSearchClients.create(search, "us-east-1"), search.indexNames(), OpenSearchIndexes.template(search.templateResource()))
-        .ensure();
-    readModels = WorkflowStages.readModels(env);
     // 100 rows per chunk: the 300-row file makes three chunk tasks over the queue.
-    cloud = LocalCloud.start(new LocalCloud.Options(ROOT, dynalite.get(), runtime.get(), 100, QUIET), env);
+    ImportCloud bed = ImportCloud.start("stages", 100);
+    cloud = bed.cloud();
+    readModels = bed.readModels();
   }
 
   @AfterAll
