@@ -20,7 +20,8 @@ import java.time.Instant;
  * @param recordEncoding {@code json}, {@code text} or {@code base64}: how {@code record} holds the original
  * @param handler the handler that failed, or {@value #FACTORY} when the record was rejected before any handler ran
  * @param errorClass the failure's class name
- * @param errorMessage the failure's message
+ * @param errorMessage the failure's detailed text ({@link io.cqrssuite.failure.FailureText#detailed()}): it may quote
+ *     the record's values and the raw driver, parser or OpenSearch text, so it is never shown outside the envelope
  * @param failureKind always {@code PERMANENT} today: transient failures are retried by the source, not enveloped
  * @param attempts how many times the record was delivered (SQS {@code ApproximateReceiveCount}, else 1)
  * @param correlationId the record's correlation id ({@code InboundRecord.correlationId()}); {@code null} for a

@@ -16,6 +16,7 @@ import io.cqrssuite.event.EventSource;
 import io.cqrssuite.factory.InboundBatch;
 import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.FailureText;
 import io.cqrssuite.logging.StructuredLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -134,11 +135,11 @@ final class DeadLettering {
         deadLettered.add(poison.get(k).record().index());
         log.info("record dead-lettered and acknowledged", fields);
         boolean fifo = source == EventSource.SQS && poison.get(k).record().orderingKey() != null;
-        raised.add(alarm(fifo ? Severity.WARNING : Severity.ERROR, write.envelope()));
+        raised.add(alarm(fifo ? Severity.WARNING : Severity.ERROR, write.envelope(), poison.get(k).failure()));
       } else {
         fields.put("deadLetterError", String.valueOf(write.failure().getMessage()));
         log.error("dead-letter write failed; the record stays failed", fields);
-        raised.add(alarm(Severity.CRITICAL, write.envelope()));
+        raised.add(alarm(Severity.CRITICAL, write.envelope(), poison.get(k).failure()));
       }
     }
   }
@@ -210,7 +211,7 @@ final class DeadLettering {
             encoding,
             DeadLetterEnvelope.FACTORY,
             rejection.getClass().getName(),
-            String.valueOf(rejection.getMessage()),
+            FailureText.of(rejection).detailed(),
             FailureKind.PERMANENT.name(),
             1,
             now,
@@ -219,25 +220,28 @@ final class DeadLettering {
     DeadLetterSink.Write write = sink.write(List.of(envelope)).get(0);
     if (write.stored()) {
       log.info("document dead-lettered and acknowledged", Map.of("bytes", bytes.length, "errorType", envelope.errorClass()));
-      alarms.raise(List.of(alarm(Severity.ERROR, envelope)));
+      alarms.raise(List.of(alarm(Severity.ERROR, envelope, rejection)));
       return true;
     }
-    alarms.raise(List.of(alarm(Severity.CRITICAL, envelope)));
+    alarms.raise(List.of(alarm(Severity.CRITICAL, envelope, rejection)));
     log.error(
         "dead-letter write failed; the document is rejected",
         Map.of("bytes", bytes.length, "deadLetterError", String.valueOf(write.failure().getMessage())));
     return false;
   }
 
-  /** An alarm naming the envelope's ids, handler and error: never its record. */
-  private Alarm alarm(Severity severity, DeadLetterEnvelope envelope) {
+  /**
+   * An alarm naming the envelope's ids, handler and error: never its record, nor the envelope's {@code errorMessage},
+   * which may quote it; the alarm has the failure's shown text (contract §5).
+   */
+  private Alarm alarm(Severity severity, DeadLetterEnvelope envelope, Throwable failure) {
     String id = envelope.eventId() != null ? envelope.eventId() : envelope.itemIdentifier();
     return new Alarm(
         severity,
         alarms.source(),
         envelope.handler(),
         envelope.errorClass(),
-        envelope.errorMessage(),
+        FailureText.of(failure).shown(),
         id == null ? List.of() : List.of(id),
         1);
   }
@@ -254,7 +258,7 @@ final class DeadLettering {
         DeadLetterEnvelope.JSON,
         failedHandler(result),
         failure.getClass().getName(),
-        String.valueOf(failure.getMessage()),
+        FailureText.of(failure).detailed(),
         FailureKind.PERMANENT.name(),
         attempts(record.raw()),
         now,

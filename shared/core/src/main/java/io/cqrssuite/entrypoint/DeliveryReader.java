@@ -37,7 +37,10 @@ final class DeliveryReader {
       bytes = raw.readAllBytes();
     } catch (IOException e) {
       // Nothing was read, so there is nothing to dead-letter: the invocation fails and Lambda retries it.
-      return rejected(null, new InvalidEventException("", "unreadable event: " + e.getMessage(), e));
+      return rejected(
+          null,
+          new InvalidEventException(
+              "", "unreadable event (" + e.getClass().getSimpleName() + ")", "unreadable event: " + e.getMessage(), e));
     }
     try {
       return new Delivery(bytes, decoder.decode(new ByteArrayInputStream(bytes)), null);
@@ -49,7 +52,7 @@ final class DeliveryReader {
   private Delivery rejected(byte[] bytes, RuntimeException rejection) {
     log.error(
         "event rejected as a whole",
-        Map.of("errorType", rejection.getClass().getSimpleName(), "errorMessage", String.valueOf(rejection.getMessage())));
+        Map.of("errorType", rejection.getClass().getSimpleName(), "errorMessage", log.failureText(rejection)));
     return new Delivery(bytes, null, rejection);
   }
 }

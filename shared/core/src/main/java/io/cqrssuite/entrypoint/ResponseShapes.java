@@ -8,6 +8,7 @@ import io.cqrssuite.bus.BatchResult;
 import io.cqrssuite.bus.RecordResult;
 import io.cqrssuite.event.EventSource;
 import io.cqrssuite.event.TumblingWindow;
+import io.cqrssuite.failure.FailureText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,13 +103,15 @@ final class ResponseShapes {
       return new InvocationOutcome(source, result, null, null);
     }
     Throwable first = failures.values().iterator().next();
-    return new InvocationOutcome(
-        source,
-        result,
-        null,
+    // Lambda puts the error, causes included, in its log and on-failure destination: the first failure is named by
+    // its shown text and lends its stack trace, but is not the cause, whose message may quote the record.
+    DeliveryFailedException error =
         new DeliveryFailedException(
-            failures.size() + " of " + result.records().size() + " " + source + " record(s) failed; first: " + first,
-            first));
+            failures.size() + " of " + result.records().size() + " " + source + " record(s) failed; first: "
+                + first.getClass().getName() + ": " + FailureText.of(first).shown(),
+            null);
+    error.setStackTrace(first.getStackTrace());
+    return new InvocationOutcome(source, result, null, error);
   }
 
   private ObjectNode batchItemFailures(List<String> ids) {

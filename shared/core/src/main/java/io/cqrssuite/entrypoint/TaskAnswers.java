@@ -13,6 +13,7 @@ import io.cqrssuite.event.TaskEvent;
 import io.cqrssuite.factory.InboundBatch;
 import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.FailureText;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.task.TaskCallbacks;
 import io.cqrssuite.task.TaskErrors;
@@ -191,12 +192,14 @@ final class TaskAnswers {
   }
 
   /**
-   * {@code {"errorType", "errorMessage"}} within SendTaskFailure's cause limit. The message is shortened before it is
+   * {@code {"errorType", "errorMessage"}} within SendTaskFailure's cause limit. The message is the failure's shown
+   * text: the cause travels with the execution's history, outside the dead letters, so it never quotes the task's
+   * input (contract §5). The message is shortened before it is
    * serialised (to the longest prefix that fits, escaping included): cutting the serialised text instead would leave
    * a Catch with JSON that does not parse.
    */
   private String causeJson(Throwable failure) throws JsonProcessingException {
-    return causeJson(failure.getClass().getName(), String.valueOf(failure.getMessage()));
+    return causeJson(failure.getClass().getName(), FailureText.of(failure).shown());
   }
 
   private String causeJson(String type, String message) throws JsonProcessingException {

@@ -126,7 +126,11 @@ final class AttributeValueJson {
       }
       return nodes.numberNode(new BigDecimal(text));
     } catch (NumberFormatException e) {
-      throw new InvalidEventException(where, "not a number: '" + abbreviate(text) + "'", e);
+      throw new InvalidEventException(
+          where,
+          "not a number (a string of " + text.length() + " characters)",
+          "not a number: '" + abbreviate(text) + "'",
+          e);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cqrssuite.factory;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,9 +48,14 @@ public final class EventDecoder {
     try {
       root = mapper.readTree(raw);
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException("", "malformed JSON: " + e.getOriginalMessage(), e);
+      // Jackson quotes the token it choked on: the position is shown, the quote kept for the envelope.
+      JsonLocation at = e.getLocation();
+      String position = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new InvalidEventException(
+          "", "malformed JSON" + position, "malformed JSON" + position + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new InvalidEventException("", "unreadable event: " + e.getMessage(), e);
+      throw new InvalidEventException(
+          "", "unreadable event (" + e.getClass().getSimpleName() + ")", "unreadable event: " + e.getMessage(), e);
     }
     return decode(root);
   }

@@ -2,6 +2,7 @@ package io.cqrssuite.logging;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.cqrssuite.failure.FailureText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
@@ -33,6 +34,7 @@ public final class StructuredLog {
   private final Level threshold;
   private final String functionName;
   private final CorrelationContext correlation;
+  private final boolean recordValues;
   private volatile Invocation invocation;
   private volatile boolean warm;
 
@@ -50,11 +52,26 @@ public final class StructuredLog {
 
   public StructuredLog(
       String service, PrintStream out, Level threshold, String functionName, CorrelationContext correlation) {
+    this(service, out, threshold, functionName, correlation, false);
+  }
+
+  /**
+   * @param recordValues whether {@link #failureText} may quote record values ({@code SUITE_LOG_RECORD_VALUES}): for
+   *     local debugging only, never in a deployed function
+   */
+  public StructuredLog(
+      String service,
+      PrintStream out,
+      Level threshold,
+      String functionName,
+      CorrelationContext correlation,
+      boolean recordValues) {
     this.service = service;
     this.out = out;
     this.threshold = threshold;
     this.functionName = functionName;
     this.correlation = correlation;
+    this.recordValues = recordValues;
   }
 
   /**
@@ -83,10 +100,12 @@ public final class StructuredLog {
   }
 
   /**
-   * On stderr, with {@code SUITE_LOG_LEVEL} or {@code POWERTOOLS_LOG_LEVEL} (default {@code INFO}) and
-   * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} as the {@code service}.
+   * On stderr, with {@code SUITE_LOG_LEVEL} or {@code POWERTOOLS_LOG_LEVEL} (default {@code INFO}),
+   * {@code POWERTOOLS_SERVICE_NAME} or {@code AWS_LAMBDA_FUNCTION_NAME} as the {@code service}, and record values in
+   * failure texts only when {@code SUITE_LOG_RECORD_VALUES} is {@code true}.
    *
-   * @throws IllegalArgumentException naming the variable when the level is not one of {@link Level}
+   * @throws IllegalArgumentException naming the variable when the level is not one of {@link Level}, or
+   *     {@code SUITE_LOG_RECORD_VALUES} is neither {@code true} nor {@code false}
    */
   public static StructuredLog fromEnvironment(Map<String, String> env) {
     return fromEnvironment(env, new CorrelationContext());
@@ -103,7 +122,27 @@ public final class StructuredLog {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("SUITE_LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, found '" + level + "'", e);
     }
-    return new StructuredLog(service, System.err, threshold, env.get("AWS_LAMBDA_FUNCTION_NAME"), correlation);
+    String values = env.getOrDefault("SUITE_LOG_RECORD_VALUES", "false").trim();
+    if (!values.equalsIgnoreCase("true") && !values.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("SUITE_LOG_RECORD_VALUES must be true or false, found '" + values + "'");
+    }
+    return new StructuredLog(
+        service,
+        System.err,
+        threshold,
+        env.get("AWS_LAMBDA_FUNCTION_NAME"),
+        correlation,
+        values.equalsIgnoreCase("true"));
+  }
+
+  /**
+   * A failure as a log line may show it: {@link FailureText#shown()}, which names ids, names, types and lengths only,
+   * or with {@code SUITE_LOG_RECORD_VALUES=true} {@link FailureText#detailed()}, values and raw error text included.
+   * Log lines leave the encrypted dead letters for CloudWatch, where more people read them (contract §5).
+   */
+  public String failureText(Throwable failure) {
+    FailureText text = FailureText.of(failure);
+    return recordValues ? text.detailed() : text.shown();
   }
 
   public void debug(String message, Map<String, ?> fields) {

@@ -133,7 +133,8 @@ class AttributeValueJsonTest {
     InvalidEventException e = rejection("{\"N\": \"abc\"}");
 
     assertThat(e.where()).isEqualTo(WHERE + ".N");
-    assertThat(e).hasMessageContaining("not a number").hasMessageContaining("abc");
+    assertThat(e).hasMessageContaining("not a number").hasMessageContaining("3 characters").hasMessageNotContaining("abc");
+    assertThat(e.detail()).as("the value, for the dead-letter envelope only").hasValueSatisfying(d -> assertThat(d).contains("abc"));
   }
 
   @Test

@@ -5,7 +5,9 @@ import io.cqrssuite.failure.PermanentException;
 /**
  * An image value that cannot go into its column (text into a number, a number out of range, an unreadable
  * timestamp, a string longer than the column): the same record fails the same way every time, so it is poison
- * for the dead letters, named by record id, column and (shortened) value.
+ * for the dead letters. The message names record id, column, attribute and the value's type and length, which is
+ * all logs and alarms may show; the (shortened) value itself is only in the {@link #detail()} for the envelope
+ * (contract §5).
  */
 public final class ColumnValueException extends PermanentException {
   private static final long serialVersionUID = 1L;
@@ -14,10 +16,16 @@ public final class ColumnValueException extends PermanentException {
   private final String recordId;
   private final String column;
 
-  ColumnValueException(String recordId, String table, String column, String attribute, String value, String problem) {
+  /**
+   * @param value the value as JSON text, quoted for the envelope only
+   * @param kind what the value is, without the value: "a string of 12 characters", "a number"
+   */
+  ColumnValueException(
+      String recordId, String table, String column, String attribute, String value, String kind, String problem) {
     super(
-        "record " + recordId + ": column " + table + "." + column + " (attribute '" + attribute + "') cannot take "
-            + shorten(value) + ": " + problem);
+        where(recordId, table, column, attribute) + " cannot take " + kind + ": " + problem,
+        where(recordId, table, column, attribute) + " cannot take " + shorten(value) + ": " + problem,
+        null);
     this.recordId = recordId;
     this.column = column;
   }
@@ -28,6 +36,10 @@ public final class ColumnValueException extends PermanentException {
 
   public String column() {
     return column;
+  }
+
+  private static String where(String recordId, String table, String column, String attribute) {
+    return "record " + recordId + ": column " + table + "." + column + " (attribute '" + attribute + "')";
   }
 
   private static String shorten(String value) {

@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * Turns a change into the parameter values of its table's upsert, in {@link RowLayout} order, converting each
  * attribute for its column type. Every value is checked here rather than left to the database, so that a value
- * that cannot fit fails its own record alone, with a reason naming record, column and value, and the batch is
- * not sent twice to find it.
+ * that cannot fit fails its own record alone, with a reason naming record, column and the value's type and length
+ * (the value itself only for the dead-letter envelope), and the batch is not sent twice to find it.
  */
 final class RowValues {
   /** Earliest and latest instants both engines store in their timestamp columns. */
@@ -106,7 +106,7 @@ final class RowValues {
       long length = value.codePointCount(0, value.length());
       if (length > max) {
         throw new ColumnValueException(
-            change.id(), table.name(), column, attribute, quoted(value),
+            change.id(), table.name(), column, attribute, quoted(value), "a string of " + length + " characters",
             "the column holds at most " + max + " characters, the value has " + length);
       }
     }
@@ -194,7 +194,21 @@ final class RowValues {
   private record Failure(ChangeRecord change, VerifiedTable table, RdsColumn column) {
     ColumnValueException of(JsonNode value, String problem) {
       return new ColumnValueException(
-          change.id(), table.name(), column.column(), column.attribute(), write(value), problem);
+          change.id(), table.name(), column.column(), column.attribute(), write(value), kind(value), problem);
+    }
+
+    /** The value's JSON type and size: what a log line or an alarm may say of it. */
+    private static String kind(JsonNode value) {
+      if (value.isTextual()) {
+        return "a string of " + value.textValue().codePointCount(0, value.textValue().length()) + " characters";
+      }
+      if (value.isNumber()) {
+        return "a number of " + value.decimalValue().precision() + " digits";
+      }
+      if (value.isContainerNode()) {
+        return "an " + (value.isArray() ? "array" : "object") + " of " + value.size() + " elements";
+      }
+      return "a " + value.getNodeType().name().toLowerCase(Locale.ROOT);
     }
   }
 }

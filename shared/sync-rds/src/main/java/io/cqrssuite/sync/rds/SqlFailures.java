@@ -8,7 +8,10 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a JDBC failure: is it the row's fault (a value the table refuses: SQLState classes 21, 22, 23), the
@@ -22,6 +25,16 @@ final class SqlFailures {
   /** MySQL/MariaDB vendor codes that arrive with the catch-all SQLState HY000: lock wait timeout, deadlock. */
   private static final int LOCK_WAIT_TIMEOUT = 1205;
   private static final int DEADLOCK = 1213;
+
+  /**
+   * A schema object the server names: {@code constraint "c"}, {@code for key 'k'}, {@code column `db`.`t`.`c`} (the
+   * last part). Only plain identifiers are taken, so a quoted value after such a word rarely passes for a name.
+   */
+  private static final Pattern NAMED_OBJECT =
+      Pattern.compile(
+          "(constraint|for key|column|table|relation|index)"
+              + " (?:\"(\\w{1,64})\"|'(\\w{1,64})'|(?:`\\w{1,64}`\\.)*`(\\w{1,64})`)",
+          Pattern.CASE_INSENSITIVE);
 
   private SqlFailures() {}
 
@@ -81,8 +94,10 @@ final class SqlFailures {
   /**
    * The exception a failed row is reported with: a {@link DeploymentFaultException} when the deployment is at fault,
    * else permanent or transient by {@link #kind} (unknown counts as transient, so it is retried before it is
-   * dead-lettered), naming the record and the table. The message is the server's, which names the column or
-   * constraint; row contents are kept out of it (PostgreSQL's detail is off).
+   * dead-lettered), naming the record and the table. The message shows the SQLState, the vendor code and the
+   * constraint, key or column the server names; the server's own text goes only into the detail, for the
+   * dead-letter envelope (contract §5): MySQL/MariaDB quote the duplicate value of a unique key, PostgreSQL a
+   * failing row whenever its detail is on.
    */
   static RuntimeException forRecord(String recordId, String table, SQLException error) {
     SQLException cause = cause(error);
@@ -90,10 +105,33 @@ final class SqlFailures {
     if (deploymentFault(error)) {
       return new DeploymentFaultException(recordId, table, "the server refused the statement " + server, cause);
     }
-    String message = "record " + recordId + ": table " + table + " refused the row " + server;
+    String refused = "record " + recordId + ": table " + table + " refused the row ";
+    String message = refused + "(" + identify(cause) + ")";
+    String detail = refused + server;
     return kind(error).orElse(FailureKind.TRANSIENT) == FailureKind.PERMANENT
-        ? new PermanentException(message, cause)
-        : new TransientException(message, cause);
+        ? new PermanentException(message, detail, cause)
+        : new TransientException(message, detail, cause);
+  }
+
+  /**
+   * The SQLState, the vendor code and the schema objects the server's message names, quoted as both engines quote
+   * identifiers: {@code constraint "x"}, {@code for key 'x'}, {@code column 'x'}. Never a quoted value.
+   */
+  static String identify(SQLException error) {
+    StringBuilder text = new StringBuilder("SQLState ").append(error.getSQLState());
+    if (error.getErrorCode() != 0) {
+      text.append(", vendor code ").append(error.getErrorCode());
+    }
+    String message = error.getMessage();
+    if (message != null) {
+      Matcher named = NAMED_OBJECT.matcher(message);
+      while (named.find()) {
+        String object = named.group(1).toLowerCase(Locale.ROOT);
+        String name = named.group(2) != null ? named.group(2) : named.group(3) != null ? named.group(3) : named.group(4);
+        text.append(", ").append(object.equals("for key") ? "key" : object).append(' ').append(name);
+      }
+    }
+    return text.toString();
   }
 
   /**

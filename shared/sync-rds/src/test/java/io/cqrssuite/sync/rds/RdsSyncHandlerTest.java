@@ -198,7 +198,10 @@ class RdsSyncHandlerTest {
 
     assertThat(outcomes.get(0)).isEqualTo(SyncOutcome.APPLIED);
     assertThat(outcomes.get(5)).isEqualTo(SyncOutcome.APPLIED);
-    assertPermanentFailure(outcomes.get(1), idOf(notANumber), "product.price", "\"abc\"");
+    assertPermanentFailure(outcomes.get(1), idOf(notANumber), "product.price", "a string of 3 characters");
+    assertThat(((ColumnValueException) ((SyncOutcome.Failed) outcomes.get(1)).error()).detail())
+        .as("the value, for the dead-letter envelope only")
+        .hasValueSatisfying(detail -> assertThat(detail).contains("\"abc\""));
     assertPermanentFailure(outcomes.get(2), idOf(tooLong), "product.name", "at most 200 characters");
     assertPermanentFailure(outcomes.get(3), idOf(overflow), "product.price", "BIGINT range");
     assertPermanentFailure(outcomes.get(4), idOf(negative), "product_price_not_negative");

@@ -3,6 +3,7 @@ package io.cqrssuite.sync.rds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.FailureText;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
 import java.sql.BatchUpdateException;
@@ -51,5 +52,26 @@ class SqlFailuresTest {
     assertThat(SqlFailures.forRecord("x", "product", new SQLException("?", "HY000")))
         .isInstanceOf(TransientException.class);
     assertThat(SqlFailures.connectionLost(new SQLException("closed", "08003"))).isTrue();
+  }
+
+  @Test
+  void aServersMessageQuotingTheRowIsKeptForTheEnvelopeAndNamesOnlyIdentifiersElsewhere() {
+    SQLException mariaDb = new SQLException("Duplicate entry 'ZZMARKER-1' for key 'product_name_uq'", "23000", 1062);
+    SQLException postgres =
+        new SQLException(
+            "ERROR: duplicate key value violates unique constraint \"product_name_uq\"\n  Detail: Key (name)=(ZZMARKER-2)"
+                + " already exists.",
+            "23505");
+
+    for (SQLException error : List.of(mariaDb, postgres)) {
+      RuntimeException failure = SqlFailures.forRecord("PRODUCT#acme#P-1", "product", error);
+
+      assertThat(failure).isInstanceOf(PermanentException.class)
+          .hasMessageContaining("PRODUCT#acme#P-1")
+          .hasMessageContaining(error.getSQLState())
+          .hasMessageContaining("product_name_uq")
+          .hasMessageNotContaining("ZZMARKER");
+      assertThat(FailureText.of(failure).detailed()).as("the envelope's text").contains("ZZMARKER");
+    }
   }
 }

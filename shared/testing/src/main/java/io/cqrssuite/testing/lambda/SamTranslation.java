@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A SAM template as CloudFormation receives it, translated by the real {@code aws-sam-translator} (Python), so tests
  * see the roles, event source mappings and permissions SAM generates rather than what the template says. The
- * translator runs as {@code python3} (or {@code SUITE_PYTHON}); {@link #available} says whether it can.
+ * translator runs as {@code python3} (or {@code SUITE_PYTHON}); {@link #unavailable} says why it cannot.
  */
 public final class SamTranslation {
   /** What to tell someone whose machine lacks it. */

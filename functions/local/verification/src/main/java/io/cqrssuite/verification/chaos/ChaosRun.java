@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -65,6 +66,16 @@ public final class ChaosRun {
    */
   public static int run(ChaosOptions options, Path root, Map<String, String> functionEnvironment, Map<String, String> readModels,
       PrintStream out, PrintStream progress) throws Exception {
+    return run(options, root, functionEnvironment, readModels, out, progress, UnaryOperator.identity());
+  }
+
+  /**
+   * The run with a seam for tests: {@code rewrite} changes each pass's stream records before they go on the shard,
+   * so the worker, the pointers read back from the stream and the replay all see the same rewritten records (a
+   * faulty sync, simulated, that the check must catch).
+   */
+  static int run(ChaosOptions options, Path root, Map<String, String> functionEnvironment, Map<String, String> readModels,
+      PrintStream out, PrintStream progress, UnaryOperator<List<ObjectNode>> rewrite) throws Exception {
     long started = System.nanoTime();
     SamTemplate template = SamTemplate.load(root.resolve("template.yaml"));
     StreamMapping mapping = new StreamMapping(StreamMapping.Settings.fromTemplate(template, "EventFactoryFunction"));
@@ -78,7 +89,7 @@ public final class ChaosRun {
     List<List<ObjectNode>> shards = new ArrayList<>();
     long sequence = 4_000_000_000_000_000_000L;
     for (int pass = 0; pass < 2; pass++) {
-      List<ObjectNode> delivered = deliveries.records(passLogs.get(pass), workload.withSeed(workload.seed() + pass));
+      List<ObjectNode> delivered = rewrite.apply(deliveries.records(passLogs.get(pass), workload.withSeed(workload.seed() + pass)));
       List<ObjectNode> shard = new ArrayList<>(delivered.size());
       for (ObjectNode record : delivered) {
         // One stream record per delivered change: a duplicate is a record of its own with the same image.

@@ -21,6 +21,7 @@ public final class ProductWorkloadGenerator {
     "steel", "bamboo", "linen", "ceramic", "walnut", "copper", "wool", "glass", "oak", "cotton", "kettle", "lamp", "chair",
     "speaker", "notebook", "planter", "towel", "puzzle", "blanket", "mug"
   };
+  private static final String[] COLORS = {"black", "white", "red", "green", "natural", "blue"};
   private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -58,12 +59,17 @@ public final class ProductWorkloadGenerator {
     boolean deleteAtEnd = random.nextDouble() < options.deleteRate();
     int recreateAt = options.versions() >= 3 && random.nextDouble() < options.recreateRate() ? 1 + random.nextInt(options.versions() - 2) : -1;
     Instant created = START.plusSeconds(random.nextInt(86_400));
+    // Its own stream, so that the attributes added later left every other draw (and so every seeded log) as it was.
+    SplittableRandom extras = new SplittableRandom(options.seed() ^ (0x9E3779B97F4A7C15L * (index + 1)));
     List<ProductCommand> history = new ArrayList<>();
     ObjectNode previous = null;
     for (int v = 1; v <= options.versions(); v++) {
       boolean deleted = (deleteAtEnd && v == options.versions()) || v == recreateAt;
       Instant updated = created.plusSeconds(60L * v + random.nextInt(60));
       ObjectNode image = deleted && previous != null ? previous.deepCopy() : image(random, tenant, code, created, updated);
+      if (!deleted || previous == null) {
+        unmapped(extras, image);
+      }
       image.put("sk", code + "@" + String.format("%010d", v));
       image.put("version", v);
       image.put("isDeleted", deleted);
@@ -107,6 +113,23 @@ public final class ProductWorkloadGenerator {
     image.put("createdAt", created.toString());
     image.put("updatedAt", updated.toString());
     return image;
+  }
+
+  /**
+   * Attributes no read-model column names, so the relational model keeps them only in its {@code attributes} JSON
+   * column and the search model only in {@code _source}: a number, a string and a nested map, each sometimes absent.
+   */
+  private static void unmapped(SplittableRandom random, ObjectNode image) {
+    if (random.nextInt(3) != 0) {
+      image.put("color", pick(random, COLORS));
+    }
+    image.put("weightGrams", 50L + random.nextInt(20_000));
+    if (random.nextBoolean()) {
+      ObjectNode dimensions = image.putObject("dimensionsMm");
+      dimensions.put("width", 10 + random.nextInt(990));
+      dimensions.put("height", 10 + random.nextInt(990));
+      dimensions.put("depth", 10 + random.nextInt(990));
+    }
   }
 
   private static String pick(SplittableRandom random, String[] values) {

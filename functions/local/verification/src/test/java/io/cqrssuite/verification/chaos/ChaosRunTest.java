@@ -1,28 +1,20 @@
 package io.cqrssuite.verification.chaos;
 
+import io.cqrssuite.verification.workload.FreshReadModels;
+
 import io.cqrssuite.fixtures.ProductTables;
 import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrssuite.testing.engine.PostgresEngine;
-import io.cqrssuite.testing.engine.TestEngines;
 import io.cqrssuite.verification.workload.WorkloadOptions;
-import io.cqrssuite.sync.opensearch.OpenSearchClients;
-import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
-import io.cqrssuite.sync.opensearch.OpenSearchSettings;
-import io.cqrssuite.sync.rds.PasswordSource;
-import io.cqrssuite.sync.rds.SchemaMigrations;
-import io.cqrssuite.sync.rds.SqlDialect;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,24 +27,7 @@ class ChaosRunTest {
 
   @Test
   void faultsKillsAndOutagesLeaveNothingLostStaleOrResurrected() throws Exception {
-    PostgresEngine postgres = TestEngines.postgres();
-    String jdbcUrl = postgres.createDatabase("chaos_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
-    new SchemaMigrations(jdbcUrl, postgres.user(), PasswordSource.fixed(postgres.password()))
-        .migrate(SchemaMigrations.classpathLocation(SqlDialect.forJdbcUrl(jdbcUrl)));
-    String index = "chaos" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    Map<String, String> engines = new LinkedHashMap<>();
-    engines.put("SUITE_RDS_URL", jdbcUrl);
-    engines.put("SUITE_RDS_USER", postgres.user());
-    engines.put("SUITE_RDS_PASSWORD", postgres.password());
-    engines.put("SUITE_RDS_IAM_AUTH", "false");
-    engines.put("SUITE_RDS_SECRET_ARN", "");
-    engines.put("SUITE_OPENSEARCH_ENDPOINT", TestEngines.openSearch().endpoint().toString().replaceAll("/+$", ""));
-    engines.put("SUITE_OPENSEARCH_SIGV4", "false");
-    engines.put("SUITE_OPENSEARCH_INDEX", index);
-    engines.put("SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json");
-    OpenSearchSettings search = OpenSearchSettings.fromEnvironment(engines).orElseThrow();
-    new OpenSearchIndexes(OpenSearchClients.create(search, "us-east-1"), search.indexNames(), OpenSearchIndexes.template(search.templateResource()))
-        .ensure();
+    Map<String, String> engines = FreshReadModels.create("chaos");
 
     ChaosOptions options =
         ChaosOptions.defaults()

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The main job's oracle: a workload synced through EventFactoryFunction's handler into PostgreSQL and OpenSearch
  * checks clean, and the check catches a read model that drifted (a row at an older version, a tombstone made
- * visible, a document gone).
+ * visible, a document gone, a delete without its tombstone, any mapped field changed).
  */
 class ReadModelCheckTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,5 +127,69 @@ class ReadModelCheckTest {
     assertThat(driftedDocuments.lost()).isEqualTo(1);
     assertThat(driftedDocuments.stale() + driftedDocuments.resurrected()).isZero();
     assertThat(driftedDocuments.examples()).singleElement().satisfies(e -> assertThat(e).contains(alive).contains("missing"));
+  }
+
+  @Test
+  void aDeleteLeftWithoutItsTombstoneAndAnyChangedFieldAreMismatches() throws Exception {
+    Map<String, String> engines = FreshReadModels.create("fields");
+    Map<String, String> own = new java.util.HashMap<>(env);
+    own.putAll(engines);
+    WorkloadOptions options = WorkloadOptions.defaults().withEntities(60).withVersions(3).withSeed(13);
+    List<ProductCommand> log = ProductWorkloadGenerator.generate(options);
+    ExpectedState state = ExpectedState.of(log);
+    CatalogHandler handler = new CatalogHandler(own);
+    for (byte[] batch : StreamDeliveries.batches(new StreamDeliveries("dev-catalog-product-command").records(log, options), 100)) {
+      handler.handleRequest(new ByteArrayInputStream(batch), new ByteArrayOutputStream(), null);
+    }
+    String url = engines.get("SUITE_RDS_URL");
+    String user = engines.get("SUITE_RDS_USER");
+    String password = engines.get("SUITE_RDS_PASSWORD");
+    String base = engines.get("SUITE_OPENSEARCH_ENDPOINT");
+    String alias = engines.get("SUITE_OPENSEARCH_INDEX");
+    ReadModelCheck.Report rows = ReadModelCheck.relational(url, user, password, state);
+    ReadModelCheck.Report documents = ReadModelCheck.search(base, alias, alias + "-write", state);
+    assertThat(rows.mismatches()).as(rows.examples().toString()).isZero();
+    assertThat(documents.mismatches()).as(documents.examples().toString()).isZero();
+    assertThat(rows.stored()).isEqualTo(state.entities().size());
+    assertThat(documents.stored()).isEqualTo(state.entities().size());
+
+    // What the old check let through: a delete that removed the entity instead of leaving its tombstone, and
+    // fields it never looked at.
+    List<ExpectedState.Entry> alive = state.entities().values().stream().filter(e -> !e.deleted()).sorted(java.util.Comparator.comparing(ExpectedState.Entry::id)).toList();
+    String deleted = state.entities().values().stream().filter(ExpectedState.Entry::deleted).findFirst().orElseThrow().id();
+    String retagged = alive.get(0).id();
+    String reshaped = alive.get(1).id();
+    try (Connection connection = DriverManager.getConnection(url, user, password);
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("DELETE FROM product WHERE id = '" + deleted + "'");
+      statement.executeUpdate("UPDATE product SET tags = '[\"mutant\"]' WHERE id = '" + retagged + "'");
+      statement.executeUpdate("UPDATE product SET attributes = '{}', updated_at = updated_at + interval '1 second' WHERE id = '" + reshaped + "'");
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> gone =
+        http.send(HttpRequest.newBuilder(URI.create(base + "/" + alias + "-write/_doc/" + java.net.URLEncoder.encode(deleted, "UTF-8"))).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(gone.statusCode()).as(gone.body()).isEqualTo(200);
+    com.fasterxml.jackson.databind.node.ObjectNode document = (com.fasterxml.jackson.databind.node.ObjectNode) ProductDocument.live(alive.get(0));
+    document.putArray("tags").add("mutant");
+    HttpResponse<String> rewritten =
+        http.send(HttpRequest.newBuilder(URI.create(base + "/" + alias + "-write/_doc/" + java.net.URLEncoder.encode(retagged, "UTF-8") + "?version="
+                    + alive.get(0).version() + "&version_type=external_gte"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(document))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(rewritten.statusCode()).as(rewritten.body()).isLessThan(300);
+
+    ReadModelCheck.Report driftedRows = ReadModelCheck.relational(url, user, password, state);
+    ReadModelCheck.Report driftedDocuments = ReadModelCheck.search(base, alias, alias + "-write", state);
+    assertThat(driftedRows.mismatches()).as(driftedRows.examples().toString()).isEqualTo(3);
+    assertThat(driftedRows.lost() + driftedRows.stale() + driftedRows.resurrected()).isZero();
+    assertThat(driftedRows.examples())
+        .anySatisfy(e -> assertThat(e).contains(deleted).contains("no tombstone"))
+        .anySatisfy(e -> assertThat(e).contains(retagged).endsWith("[tags]"))
+        .anySatisfy(e -> assertThat(e).contains(reshaped).endsWith("[updated_at, attributes]"));
+    assertThat(driftedDocuments.mismatches()).as(driftedDocuments.examples().toString()).isEqualTo(2);
+    assertThat(driftedDocuments.examples())
+        .anySatisfy(e -> assertThat(e).contains(deleted).contains("no tombstone"))
+        .anySatisfy(e -> assertThat(e).contains(retagged).endsWith("[tags]"));
   }
 }
