@@ -53,7 +53,14 @@ public abstract class EventFactoryHandler implements RequestStreamHandler {
       String trace = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
       log.beginInvocation(context.getAwsRequestId(), trace);
     }
-    InvocationOutcome outcome = entrypoint.handle(input);
+    InvocationOutcome outcome;
+    try {
+      outcome = entrypoint.handle(input);
+    } finally {
+      // This thread's invocation is over: a concurrent one on another thread keeps its own request id and deadline.
+      log.endInvocation();
+      deadline.end();
+    }
     metrics.record(outcome);
     if (outcome.failed()) {
       // Rethrown as it is, so Lambda's errorType is the real exception class a Step Functions Retry/Catch matches.

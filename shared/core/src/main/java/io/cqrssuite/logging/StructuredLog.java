@@ -3,6 +3,8 @@ package io.cqrssuite.logging;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.cqrssuite.failure.FailureText;
+import io.cqrssuite.invocation.InvocationLocal;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
@@ -35,8 +37,9 @@ public final class StructuredLog {
   private final String functionName;
   private final CorrelationContext correlation;
   private final boolean recordValues;
-  private volatile Invocation invocation;
-  private volatile boolean warm;
+  /** Per invocation: one JVM may serve several at once (Lambda Managed Instances), each on its own thread. */
+  private final InvocationLocal<Invocation> invocation = new InvocationLocal<>();
+  private final AtomicBoolean warm = new AtomicBoolean();
 
   /** What every line of one invocation carries, as Powertools names it. */
   private record Invocation(String requestId, String traceId, boolean coldStart) {}
@@ -77,12 +80,17 @@ public final class StructuredLog {
   /**
    * Starts an invocation: its lines carry {@code function_request_id}, {@code xray_trace_id} (the {@code Root}
    * of the trace header, when tracing is on) and {@code cold_start} ({@code true} for the container's first).
-   * Lambda runs one invocation at a time per container, so one current invocation is all there is.
+   * Kept for the calling thread ({@link InvocationLocal}), so concurrent invocations in one JVM never share it;
+   * only the first invocation of the JVM is the cold start.
    */
   public void beginInvocation(String requestId, String traceHeader) {
-    boolean coldStart = !warm;
-    warm = true;
-    invocation = new Invocation(requestId, traceRoot(traceHeader), coldStart);
+    boolean coldStart = warm.compareAndSet(false, true);
+    invocation.begin(new Invocation(requestId, traceRoot(traceHeader), coldStart));
+  }
+
+  /** The calling thread's invocation has ended: its lines no longer carry its request id. */
+  public void endInvocation() {
+    invocation.end();
   }
 
   /** {@code Root=1-5759e988-bd862e3fe1be46a994272793;Parent=...;Sampled=1} gives {@code 1-5759e988-...}. */
@@ -179,7 +187,7 @@ public final class StructuredLog {
       if (functionName != null) {
         json.writeStringField("function_name", functionName);
       }
-      Invocation current = invocation;
+      Invocation current = invocation.get();
       if (current != null) {
         json.writeBooleanField("cold_start", current.coldStart());
         if (current.requestId() != null) {

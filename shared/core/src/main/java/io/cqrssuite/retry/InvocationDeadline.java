@@ -1,5 +1,6 @@
 package io.cqrssuite.retry;
 
+import io.cqrssuite.invocation.InvocationLocal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,14 +12,15 @@ import javax.inject.Singleton;
  * margin kept for what comes after the handlers (dead-letter writes, task callbacks, the response). Retries stop
  * when the next attempt could not finish before it.
  *
- * <p>One per container: Lambda runs one invocation at a time in a container, and the entrypoint sets the deadline
- * when an invocation begins. Outside Lambda (tests, local tools that never begin one) there is no deadline.
+ * <p>One per handler, kept per invocation ({@link InvocationLocal}): a JVM serving several invocations at once
+ * (Lambda Managed Instances) gives each its own deadline. The entrypoint sets it when an invocation begins. Outside
+ * Lambda (tests, local tools that never begin one) there is no deadline.
  */
 @Singleton
 public final class InvocationDeadline {
   private final Clock clock;
   private final Duration margin;
-  private volatile Instant deadline;
+  private final InvocationLocal<Instant> deadline = new InvocationLocal<>();
 
   @Inject
   public InvocationDeadline(RetrySettings settings) {
@@ -32,12 +34,17 @@ public final class InvocationDeadline {
 
   /** Starts an invocation that has {@code remainingMillis} left (Lambda's {@code Context.getRemainingTimeInMillis()}). */
   public void begin(long remainingMillis) {
-    deadline = clock.instant().plusMillis(remainingMillis).minus(margin);
+    deadline.begin(clock.instant().plusMillis(remainingMillis).minus(margin));
+  }
+
+  /** The calling thread's invocation has ended. */
+  public void end() {
+    deadline.end();
   }
 
   /** Time left before the deadline (zero when past it); effectively unbounded when no invocation has begun. */
   public Duration remaining() {
-    Instant at = deadline;
+    Instant at = deadline.get();
     if (at == null) {
       return Duration.ofDays(1);
     }

@@ -41,6 +41,10 @@ public final class StreamFailureHandler implements RequestStreamHandler {
       String trace = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
       log.beginInvocation(context.getAwsRequestId(), trace);
     }
-    mapper.writeValue(output, consumer.handleSqsEvent(mapper.readTree(input)));
+    try {
+      mapper.writeValue(output, consumer.handleSqsEvent(mapper.readTree(input)));
+    } finally {
+      log.endInvocation();
+    }
   }
 }
