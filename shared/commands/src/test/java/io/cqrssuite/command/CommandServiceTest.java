@@ -2,27 +2,21 @@ package io.cqrssuite.command;
 
 import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.entity.Resolution;
-import io.cqrssuite.testing.aws.S3MockServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.adobe.testing.s3mock.S3MockApplication;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrssuite.aws.AwsClients;
-import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -47,11 +41,8 @@ class CommandServiceTest {
   private static final String BUCKET = "suite-commands";
   private static final String PK = "PRODUCT#acme";
   private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-  private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
-  private static final Map<String, String> savedProperties = new LinkedHashMap<>();
-  private static LocalDynamoDb dynalite;
+  private static CommandStores stores;
   private static DynamoDbClient dynamoDb;
-  private static S3MockApplication s3Server;
   private static S3Client s3;
 
   private final ObjectMapper mapper = EventJson.newMapper();
@@ -61,43 +52,16 @@ class CommandServiceTest {
 
   @BeforeAll
   static void start() throws Exception {
-    for (String name : PROPERTIES) {
-      savedProperties.put(name, System.getProperty(name));
-    }
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
-    // The shared module logs through SLF4J 1.7 while S3Mock's Spring Boot expects Logback: keep Boot's logging out.
-    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    dynalite = LocalDynamoDb.start();
-    dynamoDb = LocalDynamoDb.client(dynalite.endpoint());
-    s3Server = S3MockServer.start(BUCKET, Files.createTempDirectory("s3mock-commands"));
-    Map<String, String> env = Map.of(
-        "AWS_REGION", "us-east-1", "SUITE_AWS_MAX_ATTEMPTS", "1", "SUITE_AWS_CALL_TIMEOUT_MS", "5000",
-        "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort());
-    s3 = new AwsClients(AwsSettings.fromEnvironment(env)).configure(S3Client.builder(), "S3").forcePathStyle(true).build();
+    stores = CommandStores.start(BUCKET);
+    dynamoDb = stores.dynamoDb();
+    s3 = stores.s3();
   }
 
   @AfterAll
   static void stop() {
-    if (s3 != null) {
-      s3.close();
+    if (stores != null) {
+      stores.close();
     }
-    if (s3Server != null) {
-      s3Server.stop();
-    }
-    if (dynamoDb != null) {
-      dynamoDb.close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
-    }
-    savedProperties.forEach((name, value) -> {
-      if (value == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, value);
-      }
-    });
   }
 
   @BeforeEach

@@ -4,21 +4,14 @@ import io.cqrssuite.testing.aws.SdkOperations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.adobe.testing.s3mock.S3MockApplication;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrssuite.aws.AwsClients;
-import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.failure.PermanentException;
-import io.cqrssuite.testing.aws.LocalDynamoDb;
-import io.cqrssuite.testing.aws.S3MockServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -40,12 +33,9 @@ class ForgedPointersTest {
   private static final String FOREIGN = "someone-elses-bucket";
   private static final String PK = "PRODUCT#acme";
   private static final String CODE = "P-001";
-  private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
-  private static final Map<String, String> savedProperties = new LinkedHashMap<>();
   private static final SdkOperations requests = new SdkOperations();
-  private static LocalDynamoDb dynalite;
+  private static CommandStores stores;
   private static DynamoDbClient dynamoDb;
-  private static S3MockApplication s3Server;
   private static S3Client s3;
 
   private final ObjectMapper mapper = EventJson.newMapper();
@@ -53,47 +43,17 @@ class ForgedPointersTest {
 
   @BeforeAll
   static void start() throws Exception {
-    for (String name : PROPERTIES) {
-      savedProperties.put(name, System.getProperty(name));
-    }
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
-    // The shared module logs through SLF4J 1.7 while S3Mock's Spring Boot expects Logback: keep Boot's logging out.
-    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
-    dynalite = LocalDynamoDb.start();
-    dynamoDb = LocalDynamoDb.client(dynalite.endpoint());
-    s3Server = S3MockServer.start(BUCKET, Files.createTempDirectory("s3mock-forged-pointers"));
-    Map<String, String> env = Map.of(
-        "AWS_REGION", "us-east-1", "SUITE_AWS_MAX_ATTEMPTS", "1", "SUITE_AWS_CALL_TIMEOUT_MS", "5000",
-        "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort());
-    s3 = new AwsClients(AwsSettings.fromEnvironment(env)).configure(S3Client.builder(), "S3")
-        .forcePathStyle(true)
-        .overrideConfiguration(o -> o.addExecutionInterceptor(requests))
-        .build();
+    stores = CommandStores.start(BUCKET, requests);
+    dynamoDb = stores.dynamoDb();
+    s3 = stores.s3();
     s3.createBucket(r -> r.bucket(FOREIGN));
   }
 
   @AfterAll
   static void stop() {
-    if (s3 != null) {
-      s3.close();
+    if (stores != null) {
+      stores.close();
     }
-    if (s3Server != null) {
-      s3Server.stop();
-    }
-    if (dynamoDb != null) {
-      dynamoDb.close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
-    }
-    savedProperties.forEach((name, value) -> {
-      if (value == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, value);
-      }
-    });
   }
 
   @BeforeEach

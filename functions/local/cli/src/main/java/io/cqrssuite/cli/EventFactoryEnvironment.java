@@ -19,7 +19,7 @@ final class EventFactoryEnvironment {
 
   private EventFactoryEnvironment() {}
 
-  static FunctionSpec function(Path template) throws IOException {
+  private static FunctionSpec function(Path template) throws IOException {
     return SamTemplate.load(template).function(FUNCTION, Map.of(), new ArrayList<>());
   }
 
@@ -35,7 +35,7 @@ final class EventFactoryEnvironment {
     return of(function(template), processEnv);
   }
 
-  static Map<String, String> of(FunctionSpec function, Map<String, String> processEnv) {
+  private static Map<String, String> of(FunctionSpec function, Map<String, String> processEnv) {
     return new HashMap<>(InvokeEnvironment.build(function, processEnv, InvokeEnvironment.EnvVarsFile.none()));
   }
 

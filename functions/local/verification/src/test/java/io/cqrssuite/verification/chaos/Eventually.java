@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Polling with a deadline, and what the proxy tests measure for leaks: threads by name, open file descriptors. */
-final class Eventually {
+public final class Eventually {
   private Eventually() {}
 
-  static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

@@ -41,6 +41,7 @@ import io.cqrssuite.testing.permissions.RecordingHttpProxy;
 import io.cqrssuite.testing.stepfunctions.LambdaInvokeBridge;
 import io.cqrssuite.testing.stepfunctions.LocalStepFunctions;
 import io.cqrssuite.testing.stepfunctions.WorkflowRuntime;
+import io.cqrssuite.verification.chaos.Eventually;
 import io.cqrssuite.verification.cloud.LocalCloud;
 import io.cqrssuite.verification.importrun.CommandStage;
 import io.cqrssuite.verification.importrun.ImportStage;
@@ -342,12 +343,9 @@ class TemplatePermissionsTest {
       try (software.amazon.awssdk.services.sfn.SfnClient sfn = harness.configure(software.amazon.awssdk.services.sfn.SfnClient.builder(), "SFN")
           .endpointOverride(stepFunctions.endpoint())
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(HARNESS_KEY, "local"))).build()) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (sfn.listExecutions(r -> r.stateMachineArn(stepFunctions.stateMachineArn(COMMAND_SYNC))).executions().stream()
-            .noneMatch(e -> e.statusAsString().equals("SUCCEEDED"))) {
-          assertThat(System.nanoTime()).as("the command's sync succeeded within a minute").isLessThan(deadline);
-          Thread.sleep(50);
-        }
+        Eventually.await("the command's sync succeeded", Duration.ofMinutes(1), () ->
+            sfn.listExecutions(r -> r.stateMachineArn(stepFunctions.stateMachineArn(COMMAND_SYNC))).executions().stream()
+                .anyMatch(e -> e.statusAsString().equals("SUCCEEDED")));
       }
       assertThat(stream.deliver(function.get(), records, LocalCloud.STREAM_BATCH_SIZE).givenUp()).as("the redelivery answered").isZero();
     }
@@ -360,12 +358,9 @@ class TemplatePermissionsTest {
         software.amazon.awssdk.core.sync.RequestBody.fromBytes(file.bytes()));
     ObjectNode notification = cloud.objects().notification(LocalCloud.IMPORT_BUCKET, key);
     ImportStage.deliver(cloud, notification);
-    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    while (cloud.stepFunctions().listExecutions(r -> r.stateMachineArn(cloud.importStateMachineArn())).executions().stream()
-        .anyMatch(e -> e.statusAsString().equals("RUNNING"))) {
-      assertThat(System.nanoTime()).as("the second import ended within a minute").isLessThan(deadline);
-      Thread.sleep(50);
-    }
+    Eventually.await("the second import ended", Duration.ofMinutes(1), () ->
+        cloud.stepFunctions().listExecutions(r -> r.stateMachineArn(cloud.importStateMachineArn())).executions().stream()
+            .noneMatch(e -> e.statusAsString().equals("RUNNING")));
     ImportStage.deliver(cloud, notification);
   }
 
