@@ -14,6 +14,11 @@ public abstract sealed class CommandRejectedException extends PermanentException
     super(message);
   }
 
+  /** {@code message} names ids, names and types only; {@code detail} may quote the command's values. */
+  CommandRejectedException(String message, String detail) {
+    super(message, detail, null);
+  }
+
   /** 400, 404, 409 or 413. */
   public abstract int httpStatus();
 }

@@ -218,7 +218,8 @@ public final class CommandService {
     }
     JsonNode isDeleted = image.get("isDeleted");
     if (isDeleted != null && !isDeleted.isNull() && !isDeleted.isBoolean()) {
-      throw new InvalidCommandException(pk + "#" + code + ": isDeleted must be true or false, found " + isDeleted);
+      String reason = pk + "#" + code + ": isDeleted must be true or false, found a " + isDeleted.getNodeType();
+      throw new InvalidCommandException(reason, reason + ": " + isDeleted);
     }
     long next = latest.map(StoredCommand::version).orElse(0L) + 1;
     Instant now = clock.instant();
@@ -261,7 +262,9 @@ public final class CommandService {
     } catch (DynamoDbException e) {
       if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
         // The item itself is malformed (an empty attribute name, a number out of range): no retry will change that.
-        throw new InvalidCommandException(pk + "#" + code + ": DynamoDB refused the command: " + e.awsErrorDetails().errorMessage());
+        // DynamoDB's message may quote the item's values: only the envelope and the caller get it.
+        String reason = pk + "#" + code + ": DynamoDB refused the command (ValidationException)";
+        throw new InvalidCommandException(reason, reason + ": " + e.awsErrorDetails().errorMessage());
       }
       throw new CommandStoreException(table + ": command " + pk + "#" + CommandKeys.versioned(code, next) + " could not be written", e);
     } catch (SdkException e) {

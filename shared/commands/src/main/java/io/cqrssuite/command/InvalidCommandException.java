@@ -8,6 +8,14 @@ public final class InvalidCommandException extends CommandRejectedException {
     super(message);
   }
 
+  /**
+   * {@code message} is shown in logs and alarms and names ids, attribute names and types only; {@code detail} may
+   * quote the command's values (the dead-letter envelope, and the API caller, who sent them).
+   */
+  public InvalidCommandException(String message, String detail) {
+    super(message, detail);
+  }
+
   @Override
   public int httpStatus() {
     return 400;

@@ -73,7 +73,7 @@ final class ItemJson {
     try {
       return node.isIntegralNumber() ? node.bigIntegerValue().toString() : node.decimalValue().stripTrailingZeros().toPlainString();
     } catch (NumberFormatException e) {
-      throw new InvalidCommandException("'" + where + "' is not a finite number: " + node.asText());
+      throw new InvalidCommandException("'" + where + "' is not a finite number", "'" + where + "' is not a finite number: " + node.asText());
     }
   }
 

@@ -499,6 +499,24 @@ class CommandServiceTest {
     assertThat(commandCount()).isZero();
   }
 
+  /**
+   * Issue 12, point 5, on the command path: a refused command's message (logs, alarms, the task cause) names the key,
+   * the attribute and the type; the value it refused is only in the detail (the dead-letter envelope, the caller).
+   */
+  @Test
+  void aRefusedValueIsKeptOutOfTheShownMessage() {
+    String marker = "MARKER-" + java.util.UUID.randomUUID();
+    ObjectNode body = product("x", 1);
+    body.put("isDeleted", marker);
+    assertThatThrownBy(() -> service.publish(NewCommand.of(PK, "P-1", body)))
+        .isInstanceOfSatisfying(InvalidCommandException.class, e -> {
+          assertThat(e.getMessage()).contains("isDeleted", "STRING").doesNotContain(marker);
+          assertThat(io.cqrssuite.failure.FailureText.of(e).shown()).doesNotContain(marker);
+          assertThat(e.detail()).hasValueSatisfying(detail -> assertThat(detail).contains(marker));
+          assertThat(io.cqrssuite.failure.FailureText.of(e).detailed()).contains(marker);
+        });
+  }
+
   @Test
   void anUnreachableTableIsATransientStoreFailure() throws Exception {
     int closedPort;

@@ -2,6 +2,7 @@ package io.cqrssuite.bus;
 
 import io.cqrssuite.factory.InboundRecord;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.FailureText;
 import java.util.List;
 
 /**
@@ -27,12 +28,14 @@ public record RecordResult(
     return status == Status.SUCCEEDED;
   }
 
-  /** A one-line reason for logs and summaries: the failing handler and its error. */
+  /**
+   * A one-line reason for logs and summaries: the error as the suite shows it ({@link FailureText#shown()}), never a
+   * message that may quote the record's values.
+   */
   public String reason() {
     if (failure == null) {
       return null;
     }
-    String message = failure.getMessage();
-    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return FailureText.of(failure).shown();
   }
 }

@@ -14,11 +14,12 @@ import java.util.Map;
  *       exponential backoff's first and largest pause; each pause is jittered by up to half its length, so
  *       concurrent containers do not retry in step;
  *   <li>{@code SUITE_DEADLINE_MARGIN_MS} (default 3000): time kept back from the invocation's remaining time for
- *       dead-lettering and answering, so a retry never runs the function into its timeout.
+ *       dead-lettering and answering, so a retry never runs the function into its timeout; at least 2 s, and a
+ *       tenth of the remaining time when that is more ({@link InvocationDeadline}).
  * </ul>
  *
- * The AWS SDK retries its own calls too ({@code SUITE_AWS_MAX_ATTEMPTS}); the two multiply for SDK-backed
- * handlers, which is why both are set explicitly and small.
+ * The AWS SDK does not retry the calls these retries cover: their clients make one attempt, so the two never
+ * multiply; {@code SUITE_AWS_MAX_ATTEMPTS} is for the calls nothing else retries ({@code AwsClients}).
  */
 public record RetrySettings(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration deadlineMargin) {
   public RetrySettings {

@@ -37,6 +37,11 @@ public final class TransientRetry {
     return settings.maxAttempts();
   }
 
+  /** The invocation's deadline the retries stop at; callers bound their own waits by it too. */
+  public InvocationDeadline deadline() {
+    return deadline;
+  }
+
   /**
    * Runs {@code call}, retrying transient failures. Throws the last failure as it was thrown (checked exceptions
    * included), so callers classify and report it like a first-attempt failure.

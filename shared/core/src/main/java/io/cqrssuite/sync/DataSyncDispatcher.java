@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -259,11 +261,22 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
     for (int h = 0; h < handlers.size(); h++) {
       DataSyncHandler handler = handlers.get(h);
       Map<String, ChangeRecord> batch = batches.get(h);
-      running.add(targets.submit(correlation.propagate(() -> run(handler, batch))));
+      running.add(targets.submit(correlation.propagate(retry.deadline().propagate(() -> run(handler, batch)))));
     }
     for (int h = 0; h < handlers.size(); h++) {
+      // Each target bounds its own calls by the deadline; this wait is the backstop for one that does not, so the
+      // invocation still answers, with that target's changes failed transiently, in the time kept for it.
+      long waitMillis = retry.deadline().remaining().toMillis();
       try {
-        results.add(running.get(h).get());
+        results.add(running.get(h).get(waitMillis, TimeUnit.MILLISECONDS));
+      } catch (TimeoutException e) {
+        running.get(h).cancel(true);
+        results.add(
+            failAll(
+                batches.get(h),
+                new TransientException(
+                    handlers.get(h).name() + " did not finish before the invocation's deadline (" + waitMillis
+                        + " ms left when the wait began)")));
       } catch (ExecutionException e) {
         results.add(failAll(batches.get(h), e.getCause()));
       } catch (InterruptedException e) {

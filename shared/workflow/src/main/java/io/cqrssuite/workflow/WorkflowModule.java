@@ -10,6 +10,7 @@ import io.cqrssuite.aws.AwsModule;
 import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.task.TaskCallbacks;
+import javax.inject.Named;
 import javax.inject.Singleton;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
@@ -21,10 +22,11 @@ import software.amazon.awssdk.services.sfn.SfnClient;
  */
 @Module(includes = AwsModule.class)
 public interface WorkflowModule {
+  /** For the task callbacks, which nothing else retries: the SDK's own retries. */
   @Provides
   @Singleton
   static SfnClient stepFunctions(AwsClients clients) {
-    return clients.configure(SfnClient.builder(), "SFN").build();
+    return clients.configureWithSdkRetries(SfnClient.builder(), "SFN").build();
   }
 
   @Provides
@@ -38,7 +40,16 @@ public interface WorkflowModule {
 
   @Provides
   @Singleton
-  static WorkflowStarts workflowStarts(Lazy<SfnClient> sfn, ObjectMapper mapper, CorrelationContext correlation) {
+  static WorkflowStarts workflowStarts(
+      @Named("retried-by-the-suite") Lazy<SfnClient> sfn, ObjectMapper mapper, CorrelationContext correlation) {
     return new WorkflowStarts(sfn::get, mapper, correlation);
+  }
+
+  /** For starts from handlers, which the suite's retry repeats: one SDK attempt each (contract §5). */
+  @Provides
+  @Singleton
+  @Named("retried-by-the-suite")
+  static SfnClient stepFunctionsForHandlers(AwsClients clients) {
+    return clients.configure(SfnClient.builder(), "SFN").build();
   }
 }

@@ -92,12 +92,13 @@ class EventEntrypointTest {
     sfnSingleAttempt = clientFor(Map.of("SUITE_AWS_MAX_ATTEMPTS", "1"));
   }
 
+  /** The task callbacks' client, as WorkflowModule builds it: nothing else retries a callback, so the SDK does. */
   private static SfnClient clientFor(Map<String, String> extra) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:" + stepFunctions.port());
     env.putAll(extra);
-    return new AwsClients(AwsSettings.fromEnvironment(env)).configure(SfnClient.builder(), "SFN").build();
+    return new AwsClients(AwsSettings.fromEnvironment(env)).configureWithSdkRetries(SfnClient.builder(), "SFN").build();
   }
 
   @AfterAll

@@ -9,6 +9,7 @@ import dagger.Lazy;
 import io.cqrssuite.bus.EventHandler;
 import io.cqrssuite.command.CommandRejectedException;
 import io.cqrssuite.command.PublishResult;
+import io.cqrssuite.failure.FailureText;
 import io.cqrssuite.command.VersionConflictException;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.logging.StructuredLog;
@@ -105,7 +106,10 @@ public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk>
             unchanged++;
           }
         } catch (CommandRejectedException e) {
-          rejected.add(new ProductCsv.Rejected(valid.line(), "product " + valid.code() + " refused: " + e.getMessage()));
+          String refused = "product " + valid.code() + " refused: ";
+          rejected.add(
+              new ProductCsv.Rejected(
+                  valid.line(), refused + e.getMessage(), refused + FailureText.of(e).detailed()));
         }
       }
     }
@@ -153,7 +157,8 @@ public final class CsvImportChunkHandler implements EventHandler<CsvImportChunk>
   private String report(CsvImportChunk task, List<ProductCsv.Rejected> rejected) throws JsonProcessingException {
     StringBuilder ndjson = new StringBuilder();
     for (ProductCsv.Rejected row : rejected) {
-      ndjson.append(mapper.writeValueAsString(mapper.createObjectNode().put("line", row.line()).put("reason", row.reason()))).append('\n');
+      // The report is the file owner's, in the import bucket: it may name the values that were refused.
+      ndjson.append(mapper.writeValueAsString(mapper.createObjectNode().put("line", row.line()).put("reason", row.detail()))).append('\n');
     }
     String key = reportKey(task.importId(), task.chunk().index());
     objects.putText(task.csv().bucket(), key, ndjson.toString(), "application/x-ndjson");

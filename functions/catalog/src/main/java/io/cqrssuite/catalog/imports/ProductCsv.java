@@ -52,8 +52,16 @@ public final class ProductCsv {
   /** A row that makes a product command; {@code code} and {@code pk} key it. */
   public record Valid(long line, String pk, String code, ObjectNode image) implements Row {}
 
-  /** A row that makes none, with the reason (never the row's content beyond the offending column's name). */
-  public record Rejected(long line, String reason) implements Row {}
+  /**
+   * A row that makes none. {@code reason} names the line, the column and what it must be, never the row's values: it
+   * goes into the task's output, the logs and the import summary. {@code detail} adds the offending value, for the
+   * rejected-rows report in the import bucket alone, where the file's owner reads it to fix the file.
+   */
+  public record Rejected(long line, String reason, String detail) implements Row {
+    public Rejected(long line, String reason) {
+      this(line, reason, reason);
+    }
+  }
 
   /**
    * Checks the header record's bytes (line 1, byte-order mark allowed).
@@ -103,7 +111,8 @@ public final class ProductCsv {
     try {
       values = parse(record);
     } catch (IllegalStateException e) {
-      return new Rejected(line, "malformed CSV: " + withinRow(e.getMessage()));
+      // The parser's message may quote the row around the fault: the report gets it, the summary only the kind.
+      return new Rejected(line, "malformed CSV", "malformed CSV: " + withinRow(e.getMessage()));
     }
     if (values.size() != COLUMNS.size()) {
       return new Rejected(line, "expected " + COLUMNS.size() + " columns but found " + values.size());
@@ -141,10 +150,12 @@ public final class ProductCsv {
     try {
       cents = Long.parseLong(price);
     } catch (NumberFormatException e) {
-      return new Rejected(line, "column price must be a whole number of cents, found '" + shortened(price) + "'");
+      String reason = "column price must be a whole number of cents";
+      return new Rejected(line, reason, reason + ", found '" + shortened(price) + "'");
     }
     if (cents < 0 || cents > MAX_PRICE_CENTS) {
-      return new Rejected(line, "column price must be between 0 and " + MAX_PRICE_CENTS + " cents, found " + cents);
+      String reason = "column price must be between 0 and " + MAX_PRICE_CENTS + " cents";
+      return new Rejected(line, reason, reason + ", found " + cents);
     }
     boolean isActive;
     if (active.isEmpty() || active.equals("true")) {
@@ -152,7 +163,8 @@ public final class ProductCsv {
     } else if (active.equals("false")) {
       isActive = false;
     } else {
-      return new Rejected(line, "column isActive must be true, false or empty, found '" + shortened(active) + "'");
+      String reason = "column isActive must be true, false or empty";
+      return new Rejected(line, reason, reason + ", found '" + shortened(active) + "'");
     }
     String pk = "PRODUCT#" + tenant;
     ObjectNode image = NODES.objectNode();

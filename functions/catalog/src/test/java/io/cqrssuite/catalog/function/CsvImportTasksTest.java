@@ -133,8 +133,14 @@ class CsvImportTasksTest {
     return "http://127.0.0.1:" + s3Server.getHttpPort();
   }
 
+  /** The file the tasks read: the sample, unless a test uploads its own. */
+  private String sourceKey;
+  private String sourceETag;
+
   @BeforeEach
   void freshTables() {
+    sourceKey = KEY;
+    sourceETag = eTag;
     String base = "imp-" + UUID.randomUUID().toString().substring(0, 8);
     tables = CommandTables.named(base + "-product");
     for (String table : new String[] {tables.command(), tables.data(), tables.history()}) {
@@ -158,6 +164,49 @@ class CsvImportTasksTest {
     stepFunctions.reset();
   }
 
+  /**
+   * Issue 12, point 5, on the import-row path: the values of refused rows (a price, an isActive, the text around a
+   * malformed quote) reach the rejected-rows report in the import bucket, and nothing else: not the task's output
+   * (Step Functions history), not the function's stdout or stderr (logs and EMF).
+   */
+  @Test
+  void aRefusedRowsValuesReachOnlyTheReport() throws Exception {
+    String marker = "MARKER" + UUID.randomUUID().toString().replace("-", "");
+    String csv = "tenantCode,code,name,description,price,category,tags,isActive\n"
+        + "acme,P-M1,Kettle,,12" + marker + ",kitchen,,\n"
+        + "acme,P-M2,Kettle,,100,kitchen,," + marker + "\n"
+        + "acme,P-M3,\"Bowl\"" + marker + ",,5,kitchen,,\n";
+    sourceKey = "imports/csv/marker.csv";
+    sourceETag = s3.putObject(r -> r.bucket(BUCKET).key(sourceKey), RequestBody.fromString(csv)).eTag();
+    env.put("SUITE_LOG_LEVEL", "DEBUG");
+    env.put("SUITE_METRICS", "on");
+    java.io.PrintStream savedOut = System.out;
+    java.io.PrintStream savedErr = System.err;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    java.io.PrintStream capture = new java.io.PrintStream(printed, true, StandardCharsets.UTF_8);
+    List<JsonNode> results = new ArrayList<>();
+    try {
+      System.setOut(capture);
+      System.setErr(capture);
+      function = new CatalogHandler(env); // its log and metrics write to the streams it is built with
+      for (JsonNode chunk : plan(10).path("chunks")) {
+        results.add(runChunk(chunk));
+      }
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
+    }
+    assertThat(results).extracting(r -> r.path("rejected").asInt()).containsExactly(3);
+    assertThat(printed.toString(StandardCharsets.UTF_8)).as("logs and EMF").contains("CSV import chunk done", "RecordsHandled").doesNotContain(marker);
+    assertThat(stepFunctions.calls()).as("the task's output and causes").allSatisfy(call -> assertThat(call.body().toString()).doesNotContain(marker));
+    assertThat(results.get(0).toString()).doesNotContain(marker);
+    List<String> report = text(results.get(0).path("errorsKey").asText()).lines().toList();
+    assertThat(report).as("the report names the refused values").hasSize(3);
+    assertThat(report.get(0)).contains("found '12" + marker + "'");
+    assertThat(report.get(1)).contains("found '" + marker + "'");
+    assertThat(report.get(2)).contains("malformed CSV: ", "near character 17 of the row");
+  }
+
   @Test
   void validRowsBecomeCommandsAtVersionOneAndBadRowsAreReportedWithTheirLines() throws Exception {
     JsonNode plan = plan(3);
@@ -171,8 +220,11 @@ class CsvImportTasksTest {
     }
     assertThat(results).extracting(r -> r.path("ok").asInt()).containsExactly(2, 0, 3);
     assertThat(results).extracting(r -> r.path("rejected").asInt()).containsExactly(1, 3, 0);
+    // The task's output goes to the execution history: no value of the row; the report in the bucket has it.
     assertThat(results.get(0).path("errors").toString())
-        .isEqualTo("[{\"line\":5,\"reason\":\"column price must be a whole number of cents, found '12.50'\"}]");
+        .isEqualTo("[{\"line\":5,\"reason\":\"column price must be a whole number of cents\"}]");
+    assertThat(text(results.get(0).path("errorsKey").asText()))
+        .contains("column price must be a whole number of cents, found '12.50'");
     assertThat(results.get(1).path("errors")).extracting(e -> e.path("line").asLong()).containsExactly(6L, 7L, 8L);
     assertThat(results.get(1).path("errors").get(0).path("reason").asText()).isEqualTo("expected 8 columns but found 6");
     assertThat(results.get(1).path("errors").get(1).path("reason").asText()).startsWith("invalid UTF-8 at byte 16 of the row");
@@ -359,7 +411,7 @@ class CsvImportTasksTest {
   }
 
   private ObjectNode source() {
-    return mapper.createObjectNode().put("bucket", BUCKET).put("key", KEY).putNull("versionId").put("eTag", eTag);
+    return mapper.createObjectNode().put("bucket", BUCKET).put("key", sourceKey).putNull("versionId").put("eTag", sourceETag);
   }
 
   private byte[] task(String token, String type, String state, JsonNode input) throws Exception {

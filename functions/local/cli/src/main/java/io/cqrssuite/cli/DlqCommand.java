@@ -117,8 +117,8 @@ final class DlqCommand implements Command {
     }
     ObjectMapper mapper = EventJson.newMapper();
     AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(shell.env()));
-    try (SqsClient sqs = clients.configure(SqsClient.builder(), "SQS").build();
-        S3Client s3 = clients.configure(S3Client.builder(), "S3").build()) {
+    try (SqsClient sqs = clients.configureWithSdkRetries(SqsClient.builder(), "SQS").build();
+        S3Client s3 = clients.configureWithSdkRetries(S3Client.builder(), "S3").build()) {
       // Offloaded envelopes are followed only into the configured dead-letter bucket, up to its size limit.
       DeadLetterSettings deadLetters = DeadLetterSettings.fromEnvironment(shell.env());
       DeadLetterReader reader = new DeadLetterReader(sqs, s3, url, deadLetters.bucket(), deadLetters.maxEnvelopeBytes(), mapper, Clock.systemUTC());

@@ -36,8 +36,8 @@ public interface AlarmModule {
   @Singleton
   static AlarmPublisher alarmPublisher(
       AlarmSettings settings, AwsClients clients, ObjectMapper mapper, StructuredLog log, CorrelationContext correlation) {
-    SnsClient sns = settings.topicArn() == null ? null : clients.configure(SnsClient.builder(), "SNS").build();
-    AlarmCounter counter = settings.table() == null ? null : new AlarmCounter(clients.configure(DynamoDbClient.builder(), "DYNAMODB").build(), settings.table());
+    SnsClient sns = settings.topicArn() == null ? null : clients.configureWithSdkRetries(SnsClient.builder(), "SNS").build();
+    AlarmCounter counter = settings.table() == null ? null : new AlarmCounter(clients.configureWithSdkRetries(DynamoDbClient.builder(), "DYNAMODB").build(), settings.table());
     return new AlarmPublisher(
         sns, settings.topicArn(), counter, settings.window(), settings.source(), mapper, log, Clock.systemUTC(), correlation);
   }

@@ -34,13 +34,13 @@ public interface DeadLetterModule {
     if (!settings.configured()) {
       return DeadLetterSink.none();
     }
-    SqsClient sqs = clients.configure(SqsClient.builder(), "SQS").build();
+    SqsClient sqs = clients.configureWithSdkRetries(SqsClient.builder(), "SQS").build();
     if (settings.bucket() == null) {
       return new SqsDeadLetters(sqs, settings.queueUrl(), mapper, log);
     }
     // A local endpoint (LocalStack, S3Mock) names no bucket host: address buckets by path there.
     S3Client s3 =
-        clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build();
+        clients.configureWithSdkRetries(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build();
     return new SqsDeadLetters(sqs, settings.queueUrl(), s3, settings.bucket(), mapper, log);
   }
 }

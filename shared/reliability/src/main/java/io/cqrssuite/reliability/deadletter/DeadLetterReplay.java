@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.bus.RecordResult;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.entrypoint.InvocationOutcome;
+import io.cqrssuite.failure.FailureText;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
@@ -180,7 +181,8 @@ public final class DeadLetterReplay {
     try {
       reason = target.deliver(mapper.writeValueAsBytes(delivery(source, envelope.get("record"))));
     } catch (Exception e) {
-      reason = e.getClass().getName() + ": " + e.getMessage();
+      // The replay's report goes to a terminal or a log: the suite's text, not one that may quote the record.
+      reason = e.getClass().getName() + ": " + FailureText.of(e).shown();
     }
     if (reason != null) {
       // Left on the queue: it reappears when its visibility timeout expires.
@@ -238,7 +240,7 @@ public final class DeadLetterReplay {
 
   private static String failure(InvocationOutcome outcome) {
     if (outcome.failed()) {
-      return outcome.error().getClass().getName() + ": " + outcome.error().getMessage();
+      return outcome.error().getClass().getName() + ": " + FailureText.of(outcome.error()).shown();
     }
     if (outcome.response() != null && outcome.response().path("batchItemFailures").size() > 0) {
       return "reported as failed: " + outcome.response();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.cqrssuite.event.EventSource;
 import io.cqrssuite.event.InvalidEventException;
 import io.cqrssuite.failure.FailureKind;
+import io.cqrssuite.failure.FailureText;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.deadletter.DeadLetterEnvelope;
 import io.cqrssuite.deadletter.DeadLetterSink;
@@ -132,7 +133,7 @@ public final class StreamFailureConsumer {
         }
       } else {
         unstored.add(write.envelope().itemIdentifier() + " (" + write.failure().getMessage() + ")");
-        raised.add(alarm(Severity.CRITICAL, write.envelope(), 1));
+        raised.add(alarm(Severity.CRITICAL, write.envelope(), write.envelope().errorMessage(), 1));
       }
     }
     if (!storedIds.isEmpty()) {
@@ -241,23 +242,25 @@ public final class StreamFailureConsumer {
             DeadLetterEnvelope.TEXT,
             HANDLER,
             rejection.getClass().getName(),
-            String.valueOf(rejection.getMessage()),
+            FailureText.of(rejection).detailed(),
             FailureKind.PERMANENT.name(),
             1,
             now,
             now,
             null);
     DeadLetterSink.Write write = deadLetters.write(List.of(envelope)).get(0);
-    alarms.raise(List.of(alarm(write.stored() ? Severity.ERROR : Severity.CRITICAL, envelope, 1)));
+    // The parser's message may quote the body: the envelope keeps it, the alarm and the log get the suite's text.
+    String shown = FailureText.of(rejection).shown();
+    alarms.raise(List.of(alarm(write.stored() ? Severity.ERROR : Severity.CRITICAL, envelope, shown, 1)));
     Map<String, Object> fields = new HashMap<>();
     fields.put("messageId", messageId);
-    fields.put("errorMessage", String.valueOf(rejection.getMessage()));
+    fields.put("errorMessage", shown);
     if (!write.stored()) {
       log.error("message on the stream failure queue is no pointer and could not be dead-lettered; it stays", fields);
       return failed(messageId, 0, "not a pointer, and not stored: " + write.failure().getMessage());
     }
     log.error("message on the stream failure queue is no pointer; dead-lettered as text", fields);
-    return new Outcome(messageId, Status.ACKNOWLEDGED, 0, 1, rejection.getMessage());
+    return new Outcome(messageId, Status.ACKNOWLEDGED, 0, 1, shown);
   }
 
   private DeadLetterEnvelope recordEnvelope(StreamFailurePointer pointer, ObjectNode record, Instant failedAt) {
@@ -317,10 +320,11 @@ public final class StreamFailureConsumer {
     return eventId;
   }
 
-  private Alarm alarm(Severity severity, DeadLetterEnvelope envelope, int count) {
+  /** {@code shown}: the suite's own text, never a record's (a pointer envelope's message is built by the suite). */
+  private Alarm alarm(Severity severity, DeadLetterEnvelope envelope, String shown, int count) {
     String id = envelope.eventId() != null ? envelope.eventId() : envelope.itemIdentifier();
     return new Alarm(
-        severity, alarms.source(), envelope.handler(), envelope.errorClass(), envelope.errorMessage(), id == null ? List.of() : List.of(id), count);
+        severity, alarms.source(), envelope.handler(), envelope.errorClass(), shown, id == null ? List.of() : List.of(id), count);
   }
 
   private static List<String> pointerIds(StreamFailurePointer pointer) {

@@ -24,7 +24,7 @@ interface StreamFailureModule {
   @Provides
   @Singleton
   static DynamoDbStreamsClient dynamoDbStreams(AwsClients clients) {
-    return clients.configure(DynamoDbStreamsClient.builder(), "DYNAMODB_STREAMS").build();
+    return clients.configureWithSdkRetries(DynamoDbStreamsClient.builder(), "DYNAMODB_STREAMS").build();
   }
 
   @Provides

@@ -51,7 +51,9 @@ record StreamFailurePointer(
     try {
       document = mapper.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException("", "a stream failure pointer must be JSON: " + e.getOriginalMessage(), e);
+      // Jackson quotes the token it stopped at, which is the message's content: the envelope gets it, not the log.
+      throw new InvalidEventException(
+          "", "a stream failure pointer must be JSON", "a stream failure pointer must be JSON: " + e.getOriginalMessage(), e);
     }
     return parse(document);
   }

@@ -23,9 +23,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +140,43 @@ class IdempotentHandlerTest {
     store.begin("mailer", "m-1");
 
     assertThat(Long.parseLong(item("mailer#m-1").get("inProgressUntil").n()))
-        .isEqualTo(clock.instant().plusMillis(45_000).toEpochMilli());
+        .as("the invocation's remaining time less the margin kept to answer: a tenth of 45 s")
+        .isEqualTo(clock.instant().plusMillis(45_000 - 4_500).toEpochMilli());
+  }
+
+  /**
+   * Lambda Managed Instances: one store, one deadline object, eight invocations claiming at once on their own
+   * threads, each with its own remaining time. Each claim's lease is its own invocation's, never a neighbour's.
+   */
+  @Test
+  void concurrentInvocationsLeaseTheirClaimsForTheirOwnTime() throws Exception {
+    int invocations = 8;
+    CyclicBarrier allBegun = new CyclicBarrier(invocations);
+    ExecutorService threads = Executors.newFixedThreadPool(invocations);
+    List<Future<Long>> expected = new ArrayList<>();
+    for (int i = 0; i < invocations; i++) {
+      long remaining = (i + 1) * 20_000L;
+      String eventId = "c-" + i;
+      expected.add(threads.submit(() -> {
+        deadline.begin(remaining);
+        try {
+          allBegun.await(); // every invocation has begun before any claims
+          long lease = clock.instant().plus(deadline.remaining()).toEpochMilli();
+          store.begin("mailer", eventId);
+          return lease;
+        } finally {
+          deadline.end();
+        }
+      }));
+    }
+    threads.shutdown();
+    Set<Long> leases = new HashSet<>();
+    for (int i = 0; i < invocations; i++) {
+      long lease = expected.get(i).get(30, TimeUnit.SECONDS);
+      assertThat(Long.parseLong(item("mailer#c-" + i).get("inProgressUntil").n())).as("claim c-%d", i).isEqualTo(lease);
+      leases.add(lease);
+    }
+    assertThat(leases).as("eight invocations, eight different leases").hasSize(invocations);
   }
 
   @Test

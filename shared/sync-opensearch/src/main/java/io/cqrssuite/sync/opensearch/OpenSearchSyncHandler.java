@@ -7,7 +7,15 @@ import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
 import io.cqrssuite.sync.DataSyncHandler;
 import io.cqrssuite.sync.SyncOutcome;
+import io.cqrssuite.retry.InvocationDeadline;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,14 +43,26 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
  * too large (413) is split until the document at fault stands alone. Requests never ask for a refresh: documents
  * become searchable at the index's refresh interval, which keeps indexing cheap under load. {@code require_alias}
  * makes a missing write alias a (transient) failure instead of a silently auto-created index.
+ *
+ * <p>{@linkplain #boundedBy(InvocationDeadline) Bounded by a deadline}, each request waits at most the time the
+ * invocation has left: a domain that accepts the connection and never answers fails the chunk transiently in time
+ * for the invocation to answer. The request runs on a worker thread, because neither transport takes a per-request
+ * deadline (the plain-HTTP one only a response timeout between bytes, the SigV4 one only its client's socket
+ * timeout); a request given up on is abandoned to its socket timeout, and the version guard makes its late arrival
+ * harmless.
  */
 public final class OpenSearchSyncHandler implements DataSyncHandler {
+  private static final Duration MAX_REQUEST = Duration.ofMinutes(15);
+  private static final Duration MIN_REQUEST = Duration.ofMillis(100);
+
   private final OpenSearchClient client;
   private final String writeAlias;
   private final BulkLimits limits;
   private final Predicate<ChangeRecord> accepts;
   private final DocumentProjection projection;
   private final Clock clock;
+  private final InvocationDeadline deadline;
+  private volatile ExecutorService requests;
 
   public OpenSearchSyncHandler(
       OpenSearchClient client, IndexNames names, BulkLimits limits, Predicate<ChangeRecord> accepts) {
@@ -57,12 +77,29 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
       Predicate<ChangeRecord> accepts,
       ObjectMapper mapper,
       Clock clock) {
+    this(client, names.writeAlias(), limits, accepts, new DocumentProjection(mapper), clock, null);
+  }
+
+  private OpenSearchSyncHandler(
+      OpenSearchClient client,
+      String writeAlias,
+      BulkLimits limits,
+      Predicate<ChangeRecord> accepts,
+      DocumentProjection projection,
+      Clock clock,
+      InvocationDeadline deadline) {
     this.client = client;
-    this.writeAlias = names.writeAlias();
+    this.writeAlias = writeAlias;
     this.limits = limits;
     this.accepts = accepts;
-    this.projection = new DocumentProjection(mapper);
+    this.projection = projection;
     this.clock = clock;
+    this.deadline = deadline;
+  }
+
+  /** The same handler, each request bounded by the time {@code deadline}'s invocation has left. */
+  public OpenSearchSyncHandler boundedBy(InvocationDeadline deadline) {
+    return new OpenSearchSyncHandler(client, writeAlias, limits, accepts, projection, clock, deadline);
   }
 
   @Override
@@ -116,7 +153,7 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
   private void send(List<BulkAction> chunk, SyncOutcome[] outcomes) {
     BulkResponse response;
     try {
-      response = client.bulk(request(chunk));
+      response = bulk(request(chunk));
     } catch (IOException | RuntimeException e) {
       int status = httpStatus(e);
       if (status == 413 && chunk.size() > 1) {
@@ -138,6 +175,61 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
                       "OpenSearch answered " + items.size() + " items for " + chunk.size() + " documents; no result for "
                           + action.change().id()),
                   FailureKind.TRANSIENT);
+    }
+  }
+
+  /** The request, within the invocation's time left when bounded. */
+  private BulkResponse bulk(BulkRequest request) throws IOException {
+    if (deadline == null || !deadline.bounded()) {
+      return client.bulk(request);
+    }
+    Duration budget = deadline.callTimeout(MAX_REQUEST, MIN_REQUEST);
+    Future<BulkResponse> call = requests().submit(() -> client.bulk(request));
+    try {
+      return call.get(budget.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw new RequestTimedOutException(
+          "no answer from OpenSearch within " + budget.toMillis() + " ms, the time the invocation had left");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      call.cancel(true);
+      throw new RequestTimedOutException("interrupted while waiting for OpenSearch");
+    }
+  }
+
+  private ExecutorService requests() {
+    ExecutorService pool = requests;
+    if (pool == null) {
+      synchronized (this) {
+        if (requests == null) {
+          requests =
+              Executors.newCachedThreadPool(
+                  task -> {
+                    Thread thread = new Thread(task, "opensearch-request");
+                    thread.setDaemon(true);
+                    return thread;
+                  });
+        }
+        pool = requests;
+      }
+    }
+    return pool;
+  }
+
+  /** A request the invocation could not wait for any longer: transient, like a lost connection. */
+  static final class RequestTimedOutException extends IOException {
+    RequestTimedOutException(String message) {
+      super(message);
     }
   }
 

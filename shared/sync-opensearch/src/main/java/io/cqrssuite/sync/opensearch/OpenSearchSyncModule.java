@@ -7,6 +7,7 @@ import dagger.multibindings.ElementsIntoSet;
 import io.cqrssuite.aws.AwsModule;
 import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.config.Environment;
+import io.cqrssuite.retry.InvocationDeadline;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.sync.ChangeSelector;
 import io.cqrssuite.sync.DataSyncHandler;
@@ -39,7 +40,10 @@ public interface OpenSearchSyncModule {
   @Provides
   @Singleton
   static Optional<OpenSearchReadModel> openSearchReadModel(
-      @Environment Map<String, String> env, AwsSettings aws, @SearchDocuments Optional<ChangeSelector> documents) {
+      @Environment Map<String, String> env,
+      AwsSettings aws,
+      @SearchDocuments Optional<ChangeSelector> documents,
+      InvocationDeadline deadline) {
     Optional<OpenSearchSettings> configured = OpenSearchSettings.fromEnvironment(env);
     if (configured.isEmpty()) {
       return Optional.empty();
@@ -48,7 +52,9 @@ public interface OpenSearchSyncModule {
     OpenSearchClient client = OpenSearchClients.create(settings, aws.region());
     OpenSearchSyncHandler sync =
         new OpenSearchSyncHandler(
-            client, settings.indexNames(), settings.bulkLimits(), documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true));
+                client, settings.indexNames(), settings.bulkLimits(),
+                documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true))
+            .boundedBy(deadline);
     OpenSearchIndexes indexes =
         new OpenSearchIndexes(client, settings.indexNames(), OpenSearchIndexes.template(settings.templateResource()));
     return Optional.of(

@@ -45,15 +45,16 @@ final class GuardedBatchWriter {
    * @throws SQLException only when the connection was lost; rows committed before that stay written, and
    *     writing them all again on a new connection is safe
    */
-  List<SyncOutcome> write(Connection connection, VerifiedTable table, List<BoundRow> rows) throws SQLException {
-    Isolation isolation = new Isolation(connection, table, rows);
+  List<SyncOutcome> write(RdsConnections.Lease lease, VerifiedTable table, List<BoundRow> rows) throws SQLException {
+    Isolation isolation = new Isolation(lease, table, rows);
     isolation.isolate(0, rows.size(), null);
-    resolveHeldBack(connection, table, rows, isolation.outcomes, isolation.heldBack);
+    resolveHeldBack(lease, table, rows, isolation.outcomes, isolation.heldBack);
     return List.of(isolation.outcomes);
   }
 
   /** One call's splitting: its budget, and the deployment fault that ends it early. */
   private final class Isolation {
+    private final RdsConnections.Lease lease;
     private final Connection connection;
     private final VerifiedTable table;
     private final List<BoundRow> rows;
@@ -63,8 +64,9 @@ final class GuardedBatchWriter {
     /** Set once the table itself failed: every further execution would fail alike, so none is made. */
     private SQLException deploymentFault;
 
-    Isolation(Connection connection, VerifiedTable table, List<BoundRow> rows) {
-      this.connection = connection;
+    Isolation(RdsConnections.Lease lease, VerifiedTable table, List<BoundRow> rows) {
+      this.lease = lease;
+      this.connection = lease.connection();
       this.table = table;
       this.rows = rows;
       this.outcomes = new SyncOutcome[rows.size()];
@@ -85,6 +87,8 @@ final class GuardedBatchWriter {
       }
       budget--;
       try {
+        // Each transaction gets the time left now: a lock another session holds ends the wait before the deadline.
+        lease.limitTransaction();
         int[] counts = execute(connection, table, rows.subList(from, to));
         connection.commit();
         for (int i = 0; i < counts.length; i++) {
@@ -138,7 +142,8 @@ final class GuardedBatchWriter {
 
   /** Tells duplicates from stale rows by the stored versions; if that read fails, all count as duplicates. */
   private static void resolveHeldBack(
-      Connection connection, VerifiedTable table, List<BoundRow> rows, SyncOutcome[] outcomes, boolean[] heldBack) {
+      RdsConnections.Lease lease, VerifiedTable table, List<BoundRow> rows, SyncOutcome[] outcomes, boolean[] heldBack) {
+    Connection connection = lease.connection();
     List<Integer> positions = new ArrayList<>();
     for (int i = 0; i < heldBack.length; i++) {
       if (heldBack[i]) {
@@ -151,6 +156,7 @@ final class GuardedBatchWriter {
     }
     Map<String, Long> stored;
     try {
+      lease.limitTransaction();
       stored = storedVersions(connection, table, positions.stream().map(i -> rows.get(i).change().id()).toList());
       connection.commit();
     } catch (SQLException e) {

@@ -1,13 +1,17 @@
 package io.cqrssuite.sync.rds;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -55,6 +59,32 @@ final class MariaDbDialect implements SqlDialect {
   @Override
   public List<String> sessionSetup() {
     return List.of("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES')");
+  }
+
+  @Override
+  public void limitConnect(Properties properties, Duration timeout) {
+    String millis = Long.toString(Math.max(1, timeout.toMillis()));
+    properties.setProperty("connectTimeout", millis);
+    properties.setProperty("socketTimeout", millis);
+  }
+
+  /**
+   * Session variables, set again before every transaction with the time left then: MariaDB has no {@code SET LOCAL},
+   * and its per-statement form ({@code SET STATEMENT ... FOR}) would change the upsert's text with every budget and
+   * is a syntax error on MySQL. {@code max_statement_time} (seconds, fractional) exists on MariaDB only; MySQL's
+   * {@code max_execution_time} covers {@code SELECT} alone, so on MySQL the network timeout bounds the statement.
+   * The lock waits are whole seconds, at least 1.
+   */
+  @Override
+  public void limitTransaction(Connection connection, Duration timeout) throws SQLException {
+    long lockSeconds = Math.max(1, timeout.toSeconds());
+    String locks = "lock_wait_timeout = " + lockSeconds + ", innodb_lock_wait_timeout = " + lockSeconds;
+    boolean mariaDb = connection.getMetaData().getDatabaseProductVersion().toLowerCase(Locale.ROOT).contains("mariadb");
+    String statementSeconds = String.format(Locale.ROOT, "%.3f", Math.max(1, timeout.toMillis()) / 1000.0);
+    String sql = mariaDb ? "SET SESSION max_statement_time = " + statementSeconds + ", " + locks : "SET SESSION " + locks;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   @Override

@@ -1,9 +1,12 @@
 package io.cqrssuite.sync.rds;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -47,6 +50,27 @@ public final class PostgresDialect implements SqlDialect {
   @Override
   public List<String> sessionSetup() {
     return List.of();
+  }
+
+  /** PostgreSQL's driver counts these in whole seconds; rounded up, so a short budget is never 0 ("none"). */
+  @Override
+  public void limitConnect(Properties properties, Duration timeout) {
+    String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+    properties.setProperty("connectTimeout", seconds);
+    properties.setProperty("loginTimeout", seconds);
+    properties.setProperty("socketTimeout", seconds);
+  }
+
+  /**
+   * {@code SET LOCAL}: the values end with the transaction, which the driver opens before this statement (autocommit
+   * is off), so a connection lent to another invocation keeps nothing of them.
+   */
+  @Override
+  public void limitTransaction(Connection connection, Duration timeout) throws SQLException {
+    long millis = Math.max(1, timeout.toMillis());
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET LOCAL statement_timeout = " + millis + "; SET LOCAL lock_timeout = " + millis);
+    }
   }
 
   @Override

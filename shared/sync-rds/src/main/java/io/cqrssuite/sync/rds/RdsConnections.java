@@ -1,74 +1,246 @@
 package io.cqrssuite.sync.rds;
 
+import io.cqrssuite.retry.InvocationDeadline;
+import io.cqrssuite.retry.RetrySettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The one JDBC connection a Lambda container keeps across invocations. A pool would hold idle connections per
- * container for nothing (one invocation at a time runs in a container), and RDS Proxy pools on the server side.
+ * The JDBC connections of a container: a small pool that opens nothing until a connection is first borrowed.
+ * Classic Lambda runs one invocation at a time per container, so only one connection is ever opened there; Lambda
+ * Managed Instances run several invocations of one handler object at once, and each borrows its own connection
+ * (a JDBC connection carries one transaction). At most {@code poolSize} connections are open
+ * ({@code SUITE_RDS_POOL_SIZE}, default {@value #DEFAULT_POOL_SIZE}); a borrower that finds them all in use waits
+ * for one within its invocation's time, then fails transiently. RDS Proxy, when used, pools on the server side.
  *
- * <p>The connection is checked before each use ({@link Connection#isValid}, 2 s) because a frozen container may
- * wake up after the server or a proxy closed it; a lost connection is {@linkplain #discard() discarded} and the
- * next use opens a new one. Connections run with autocommit off: the writers commit per batch chunk.
+ * <p>Nothing waits longer than the invocation can ({@link InvocationDeadline}): opening a connection is bounded by
+ * the time left (at most {@value #MAX_CONNECT_SECONDS} s), a borrowed connection gets a network timeout of the time
+ * left, and each transaction's statement and lock waits are bounded again by what is left when it begins
+ * ({@link Lease#limitTransaction()}); a connection still lent when the invocation's time is up is aborted. A
+ * half-open connection or a lock held by another session therefore fails its records transiently in time for the
+ * invocation to answer, instead of running it into Lambda's timeout.
+ *
+ * <p>An idle connection is checked ({@link Connection#isValid}, 2 s) before it is lent again when it has been idle
+ * for more than a second, because a frozen container may wake up after the server or a proxy closed it; a
+ * connection whose use failed is {@linkplain Lease#evict() evicted}. Connections run with autocommit off: the
+ * writers commit per batch chunk, and a lease left with an open transaction is rolled back when returned.
  *
  * <p>A login the server refuses (SQLState class 28) is tried once more after {@link PasswordSource#invalidate()},
  * so a password rotated in Secrets Manager is picked up by the connect that first meets it; a password source
  * that fails is reported as a connection that could not open (SQLState 08001, transient).
+ *
+ * <p>Why not HikariCP: it opens connections on its own background thread with pool-wide timeouts, so the deadline
+ * of the invocation that waits for a connection could not bound the connect; and its housekeeping thread reads a
+ * Lambda freeze as a clock leap. What is needed here (lazy, bounded, validated, deadline-aware) is this class.
  */
 public final class RdsConnections implements AutoCloseable {
+  /** Connections per container when {@code SUITE_RDS_POOL_SIZE} is not set. */
+  public static final int DEFAULT_POOL_SIZE = 4;
+
+  static final int MAX_CONNECT_SECONDS = 10;
+  private static final Duration MAX_CONNECT = Duration.ofSeconds(MAX_CONNECT_SECONDS);
+  /** The longest any statement may take: Lambda's longest invocation. */
+  private static final Duration MAX_CALL = Duration.ofMinutes(15);
+  /** The least time a call is given, so one with no time left fails at once instead of reading 0 as "none". */
+  private static final Duration MIN_CALL = Duration.ofMillis(100);
   private static final int VALIDATION_SECONDS = 2;
+  private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long past its budget a lent connection may still be busy before it is aborted. */
+  private static final Duration ABORT_GRACE = Duration.ofMillis(250);
 
   private final SqlDialect dialect;
   private final String url;
   private final String user;
   private final PasswordSource password;
-  private Connection current;
+  private final InvocationDeadline deadline;
+  private final int poolSize;
+  private final Semaphore permits;
+  /** Idle connections, the most recently returned first (the warmest, the least likely to be closed server-side). */
+  private final Deque<Idle> idle = new ArrayDeque<>();
+  private boolean closed;
+  private ScheduledExecutorService watchdogs;
 
-  public RdsConnections(SqlDialect dialect, String url, String user, PasswordSource password) {
+  public RdsConnections(
+      SqlDialect dialect, String url, String user, PasswordSource password, InvocationDeadline deadline, int poolSize) {
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("SUITE_RDS_POOL_SIZE must be at least 1, found " + poolSize);
+    }
     this.dialect = dialect;
     this.url = url;
     this.user = user;
     this.password = password;
+    this.deadline = deadline;
+    this.poolSize = poolSize;
+    this.permits = new Semaphore(poolSize, true);
   }
 
-  public static RdsConnections of(RdsSettings settings) {
-    return new RdsConnections(settings.dialect(), settings.url(), settings.user(), settings.passwordSource());
+  /** Outside any invocation's deadline (tools, tests), with the default pool size. */
+  public RdsConnections(SqlDialect dialect, String url, String user, PasswordSource password) {
+    this(
+        dialect, url, user, password,
+        new InvocationDeadline(Clock.systemUTC(), RetrySettings.defaults().deadlineMargin()), DEFAULT_POOL_SIZE);
+  }
+
+  public static RdsConnections of(RdsSettings settings, InvocationDeadline deadline) {
+    return new RdsConnections(
+        settings.dialect(), settings.url(), settings.user(), settings.passwordSource(), deadline, settings.poolSize());
   }
 
   public SqlDialect dialect() {
     return dialect;
   }
 
-  /** A live connection: the kept one if it still answers, else a new one. */
-  public synchronized Connection connection() throws SQLException {
-    if (current != null) {
-      if (!current.isClosed() && current.isValid(VALIDATION_SECONDS)) {
-        return current;
-      }
-      discard();
-    }
-    current = open();
-    return current;
+  public int poolSize() {
+    return poolSize;
   }
 
-  /** Drops the kept connection (after it failed), so the next {@link #connection()} opens a new one. */
-  public synchronized void discard() {
-    if (current != null) {
-      try {
-        current.close();
-      } catch (SQLException ignored) {
-        // Closing a broken connection may fail; it is dropped either way.
+  /** Idle connections kept for the next borrower (for tests). */
+  public synchronized int idleCount() {
+    return idle.size();
+  }
+
+  /**
+   * A live connection for the calling invocation, with its network timeout set to the time the invocation has
+   * left; close the lease to give it back.
+   *
+   * @throws SQLTransientConnectionException when every connection stays in use, or none could be opened in time
+   */
+  public Lease borrow() throws SQLException {
+    Duration wait = deadline.callTimeout(MAX_CONNECT, MIN_CALL);
+    boolean acquired;
+    try {
+      acquired = permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLTransientConnectionException("interrupted while waiting for a connection", "08001", e);
+    }
+    if (!acquired) {
+      throw new SQLTransientConnectionException(
+          "all " + poolSize + " connections to the " + dialect.name() + " read model stayed in use for "
+              + wait.toMillis() + " ms (SUITE_RDS_POOL_SIZE)",
+          "08001");
+    }
+    Connection connection = null;
+    try {
+      connection = idleConnection();
+      if (connection == null) {
+        connection = open();
       }
-      current = null;
+      Duration budget = deadline.callTimeout(MAX_CALL, MIN_CALL);
+      connection.setNetworkTimeout(Runnable::run, millis(budget));
+      return new Lease(connection, deadline.bounded() ? watchdog(connection, budget.plus(ABORT_GRACE)) : null);
+    } catch (SQLException | RuntimeException e) {
+      if (connection != null) {
+        closeQuietly(connection);
+      }
+      permits.release();
+      throw e;
     }
   }
 
+  /** Closes the idle connections; lent ones are closed when they come back. */
   @Override
   public void close() {
-    discard();
+    synchronized (this) {
+      closed = true;
+      idle.forEach(entry -> closeQuietly(entry.connection()));
+      idle.clear();
+      if (watchdogs != null) {
+        watchdogs.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Aborts {@code connection} if it is still lent after {@code after}: the backstop behind the engine timeouts.
+   * They bound each statement, but a batch is many statements, and MariaDB's driver sends a batch's statements
+   * together, so the server runs every one of them (each waiting out its own lock timeout) even after the first
+   * failed. Aborting closes the socket: the server rolls the transaction back, the rows fail transiently.
+   */
+  private ScheduledFuture<?> watchdog(Connection connection, Duration after) {
+    ScheduledExecutorService timer;
+    synchronized (this) {
+      if (watchdogs == null) {
+        ScheduledThreadPoolExecutor executor =
+            new ScheduledThreadPoolExecutor(
+                1,
+                task -> {
+                  Thread thread = new Thread(task, "rds-connection-watchdog");
+                  thread.setDaemon(true);
+                  return thread;
+                });
+        executor.setRemoveOnCancelPolicy(true);
+        watchdogs = executor;
+      }
+      timer = watchdogs;
+    }
+    return timer.schedule(
+        () -> {
+          try {
+            connection.abort(Runnable::run);
+          } catch (SQLException | RuntimeException ignored) {
+            // Already closed: nothing left to stop.
+          }
+        },
+        after.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** The warmest idle connection that still answers, or {@code null}. */
+  private Connection idleConnection() {
+    while (true) {
+      Idle entry;
+      synchronized (this) {
+        entry = idle.pollFirst();
+      }
+      if (entry == null) {
+        return null;
+      }
+      Connection connection = entry.connection();
+      try {
+        if (!connection.isClosed()
+            && (System.nanoTime() - entry.since() < VALIDATE_AFTER_IDLE_NANOS || connection.isValid(VALIDATION_SECONDS))) {
+          return connection;
+        }
+      } catch (SQLException e) {
+        // Checking a broken connection may itself fail; it is dropped either way.
+      }
+      closeQuietly(connection);
+    }
+  }
+
+  private void giveBack(Connection connection, boolean broken) {
+    try {
+      if (broken || connection.isClosed()) {
+        closeQuietly(connection);
+        return;
+      }
+      // An open transaction would keep its locks while the connection sits idle.
+      connection.rollback();
+      synchronized (this) {
+        if (!closed) {
+          idle.addFirst(new Idle(connection, System.nanoTime()));
+          return;
+        }
+      }
+      closeQuietly(connection);
+    } catch (SQLException e) {
+      closeQuietly(connection);
+    } finally {
+      permits.release();
+    }
   }
 
   /** Connects; a refused login is tried once more with the password read afresh (a rotated secret). */
@@ -94,6 +266,7 @@ public final class RdsConnections implements AutoCloseable {
           "no password for the " + dialect.name() + " connection: " + e.getMessage(), "08001", e);
     }
     Properties properties = dialect.connectionProperties();
+    dialect.limitConnect(properties, deadline.callTimeout(MAX_CONNECT, MIN_CALL));
     if (login.user() != null && !login.user().isEmpty()) {
       properties.setProperty("user", login.user());
     }
@@ -116,6 +289,66 @@ public final class RdsConnections implements AutoCloseable {
     } catch (SQLException e) {
       connection.close();
       throw e;
+    }
+  }
+
+  private static int millis(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // Closing a broken connection may fail; it is dropped either way.
+    }
+  }
+
+  private record Idle(Connection connection, long since) {}
+
+  /**
+   * One borrowed connection. Close it to give it back; {@linkplain #evict() evict} it first when it failed in a way
+   * that may have left it broken, so it is closed instead of lent again.
+   */
+  public final class Lease implements AutoCloseable {
+    private final Connection connection;
+    private final ScheduledFuture<?> watchdog;
+    private boolean broken;
+    private boolean returned;
+
+    private Lease(Connection connection, ScheduledFuture<?> watchdog) {
+      this.connection = connection;
+      this.watchdog = watchdog;
+    }
+
+    public Connection connection() {
+      return connection;
+    }
+
+    /**
+     * Bounds the statements and lock waits of the transaction about to begin by the time the invocation has left
+     * now (PostgreSQL {@code statement_timeout} and {@code lock_timeout}; MariaDB {@code max_statement_time},
+     * {@code lock_wait_timeout} and {@code innodb_lock_wait_timeout}).
+     */
+    public void limitTransaction() throws SQLException {
+      dialect.limitTransaction(connection, deadline.callTimeout(MAX_CALL, MIN_CALL));
+    }
+
+    /** The connection failed: close it when the lease ends instead of lending it again. */
+    public void evict() {
+      broken = true;
+    }
+
+    @Override
+    public void close() {
+      if (!returned) {
+        returned = true;
+        // A watchdog that already fired left the connection closed: giveBack drops it.
+        if (watchdog != null) {
+          watchdog.cancel(false);
+        }
+        giveBack(connection, broken);
+      }
     }
   }
 }

@@ -53,7 +53,7 @@ public final class RdsSchema {
     for (int i = 0; i < verified.length; i++) {
       if (verified[i] == null) {
         // One read of the live schema serves every table still to check.
-        allowList = allowList != null ? allowList : SchemaAllowList.read(connections.connection(), connections.dialect());
+        allowList = allowList != null ? allowList : readAllowList();
         verified[i] = allowList.verify(mappings.get(i), connections.dialect());
       }
     }
@@ -68,10 +68,23 @@ public final class RdsSchema {
    */
   synchronized VerifiedTable table(int index) throws SQLException {
     if (verified[index] == null) {
-      SchemaAllowList allowList = SchemaAllowList.read(connections.connection(), connections.dialect());
-      verified[index] = allowList.verify(mappings.get(index), connections.dialect());
+      verified[index] = readAllowList().verify(mappings.get(index), connections.dialect());
     }
     return verified[index];
+  }
+
+  /** One read of the live schema, on a borrowed connection that is closed instead of kept if the read failed. */
+  private SchemaAllowList readAllowList() throws SQLException {
+    try (RdsConnections.Lease lease = connections.borrow()) {
+      try {
+        // Reading a table's columns can wait for a lock on the table (MariaDB's metadata locks): bounded too.
+        lease.limitTransaction();
+        return SchemaAllowList.read(lease.connection(), connections.dialect());
+      } catch (SQLException e) {
+        lease.evict();
+        throw e;
+      }
+    }
   }
 
   /**

@@ -25,6 +25,9 @@ import java.util.Map;
  *   <li>{@code SUITE_RDS_MIGRATIONS} (default {@value #DEFAULT_MIGRATIONS}): the Flyway locations of the read
  *       model's SQL migrations, comma-separated; {@code {dialect}} stands for {@code postgresql} or {@code mariadb}.
  *       The default is a folder of the function's own resources: the library ships no migrations of its own;
+ *   <li>{@code SUITE_RDS_POOL_SIZE} (default {@value RdsConnections#DEFAULT_POOL_SIZE}): the most connections a
+ *       container opens; one per invocation running at once (one on classic Lambda, more under Lambda Managed
+ *       Instances), opened on first use ({@link RdsConnections});
  *   <li>{@code SUITE_TOMBSTONE_RETENTION_HOURS} (default 384, 16 days): how long tombstones are kept; longer than
  *       the stream's 24-hour retention plus the 14-day dead-letter retention, so no redelivery or replay can
  *       outlive the tombstone that guards against it.
@@ -38,7 +41,8 @@ public record RdsSettings(
     String secretArn,
     AwsSettings aws,
     Duration tombstoneRetention,
-    List<String> migrationLocations) {
+    List<String> migrationLocations,
+    int poolSize) {
   public static final Duration DEFAULT_TOMBSTONE_RETENTION = Duration.ofDays(16);
   public static final String MIGRATIONS = "SUITE_RDS_MIGRATIONS";
   public static final String DEFAULT_MIGRATIONS = "classpath:db/migration/{dialect}";
@@ -49,6 +53,9 @@ public record RdsSettings(
       throw new IllegalArgumentException("the tombstone retention must be positive, found " + tombstoneRetention);
     }
     migrationLocations = List.copyOf(migrationLocations);
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("SUITE_RDS_POOL_SIZE must be at least 1, found " + poolSize);
+    }
   }
 
   /** Whether the environment configures a relational read model at all. */
@@ -72,7 +79,8 @@ public record RdsSettings(
         settings.text("SUITE_RDS_SECRET_ARN").orElse(null),
         AwsSettings.fromEnvironment(env),
         Duration.ofHours(settings.positiveLong("SUITE_TOMBSTONE_RETENTION_HOURS", DEFAULT_TOMBSTONE_RETENTION.toHours())),
-        migrationLocations(settings.text(MIGRATIONS, DEFAULT_MIGRATIONS), dialect));
+        migrationLocations(settings.text(MIGRATIONS, DEFAULT_MIGRATIONS), dialect),
+        settings.positiveInt("SUITE_RDS_POOL_SIZE", RdsConnections.DEFAULT_POOL_SIZE));
   }
 
   /** The Flyway locations of {@code value}: comma-separated, {@code {dialect}} replaced by the dialect's name. */
@@ -131,6 +139,7 @@ public record RdsSettings(
     String shownUrl = query < 0 ? url : url.substring(0, query) + "?...";
     return "RdsSettings[url=" + shownUrl + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
         + ", iamAuth=" + iamAuth + ", secretArn=" + (secretArn == null ? "unset" : secretArn) + ", region=" + region()
-        + ", tombstoneRetention=" + tombstoneRetention + ", migrationLocations=" + migrationLocations + "]";
+        + ", tombstoneRetention=" + tombstoneRetention + ", migrationLocations=" + migrationLocations
+        + ", poolSize=" + poolSize + "]";
   }
 }

@@ -12,9 +12,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Projects entity changes into relational tables (PostgreSQL, MySQL/MariaDB) over plain JDBC, version-guarded
@@ -25,7 +25,9 @@ import java.util.Set;
  * <p>{@link #sync} writes one JDBC batch per table, in chunks of at most {@code maxBatchRows}, each chunk one
  * transaction (contract §4). A value that cannot fit its column fails its record alone, before anything is sent;
  * a row the database refuses is isolated by splitting the batch; a lost connection is replaced and the chunk
- * written once more. No failure escapes as an exception: each record gets its own outcome.
+ * written once more. No failure escapes as an exception: each record gets its own outcome. Every statement and lock
+ * wait is bounded by the invocation's time left ({@link RdsConnections}), so a stalled connection or a lock held by
+ * another session fails the records transiently before the invocation runs out of time.
  *
  * <p>A table that no longer matches its mapping (a renamed column, a revoked grant: {@link DeploymentFaultException})
  * fails its records transiently, so they back off instead of filling the dead letters; its check is forgotten and
@@ -46,7 +48,7 @@ public final class RdsSyncHandler implements DataSyncHandler {
   private final AlarmSink alarms;
   private final GuardedBatchWriter writer;
   /** Tables whose deployment fault was alarmed and not yet followed by a written row. */
-  private final Set<String> faultyTables = new HashSet<>();
+  private final Set<String> faultyTables = ConcurrentHashMap.newKeySet();
 
   public RdsSyncHandler(
       RdsConnections connections, RdsSchema schema, Clock clock, int maxBatchRows, AlarmSink alarms) {
@@ -91,9 +93,12 @@ public final class RdsSyncHandler implements DataSyncHandler {
     return single(change);
   }
 
-  /** One call at a time: the calls share one connection, and a JDBC connection carries one transaction. */
+  /**
+   * Safe to call from several invocations at once (Lambda Managed Instances): each call borrows its own connection
+   * from the pool, per table.
+   */
   @Override
-  public synchronized List<SyncOutcome> sync(List<ChangeRecord> changes) {
+  public List<SyncOutcome> sync(List<ChangeRecord> changes) {
     SyncOutcome[] outcomes = new SyncOutcome[changes.size()];
     List<RdsTableMapping> mappings = schema.mappings();
     List<List<Integer>> positionsByTable = new ArrayList<>();
@@ -139,9 +144,6 @@ public final class RdsSyncHandler implements DataSyncHandler {
     } catch (SQLException | IllegalArgumentException e) {
       // The schema could not be read or does not match the mapping: not the records' fault, so transient (they
       // back off and are redelivered; once the schema or the configuration is fixed, they go through).
-      if (e instanceof SQLException sql && SqlFailures.connectionLost(sql)) {
-        connections.discard();
-      }
       boolean deployment = e instanceof IllegalArgumentException || SqlFailures.deploymentFault((SQLException) e);
       for (int position : positions) {
         String id = changes.get(position).id();
@@ -207,18 +209,29 @@ public final class RdsSyncHandler implements DataSyncHandler {
     }
   }
 
-  /** Writes one chunk; on a lost connection, once more on a new one, since the guard makes repeats harmless. */
+  /**
+   * Writes one chunk; on a lost connection, once more on a new one, since the guard makes repeats harmless. A
+   * connection that could not be had at all (the pool stayed busy, the database did not answer in time) is not
+   * tried again here: the dispatcher's retry decides, within the deadline.
+   */
   private void writeChunk(VerifiedTable table, List<BoundRow> rows, SyncOutcome[] outcomes) {
     SQLException lost = null;
     for (int attempt = 1; attempt <= 2; attempt++) {
+      RdsConnections.Lease lease;
       try {
-        List<SyncOutcome> written = writer.write(connections.connection(), table, rows);
+        lease = connections.borrow();
+      } catch (SQLException e) {
+        lost = e;
+        break;
+      }
+      try (lease) {
+        List<SyncOutcome> written = writer.write(lease, table, rows);
         for (int i = 0; i < rows.size(); i++) {
           outcomes[rows.get(i).position()] = written.get(i);
         }
         return;
       } catch (SQLException e) {
-        connections.discard();
+        lease.evict();
         lost = e;
       }
     }
@@ -226,7 +239,7 @@ public final class RdsSyncHandler implements DataSyncHandler {
       outcomes[row.position()] =
           SyncOutcome.Failed.of(
               new TransientException(
-                  "record " + row.change().id() + ": table " + table.name() + " unreachable after a reconnect: "
+                  "record " + row.change().id() + ": table " + table.name() + " unreachable (a lost connection is tried once more on a new one): "
                       + lost.getMessage(),
                   lost));
     }

@@ -6,6 +6,7 @@ import dagger.multibindings.ElementsIntoSet;
 import dagger.multibindings.Multibinds;
 import io.cqrssuite.alarm.AlarmSink;
 import io.cqrssuite.config.Environment;
+import io.cqrssuite.retry.InvocationDeadline;
 import io.cqrssuite.sync.DataSyncHandler;
 import io.cqrssuite.sync.SyncModule;
 import io.cqrssuite.sync.TombstonePurger;
@@ -21,22 +22,25 @@ import javax.inject.Singleton;
  * {@link RdsTableMapping} with {@code @Provides @IntoSet}; when {@code SUITE_RDS_URL} is set, this module adds an
  * {@link RdsSyncHandler} over them to the data-sync targets and a {@link TombstonePurge} to the purgers. Unset, it
  * adds nothing: a change no target takes then fails as unhandled rather than being acknowledged unseen. Nothing
- * connects at init; the connection opens on the first batch. The component's {@link AlarmSink}, when one is bound
+ * connects at init; a connection opens on the first batch. The component's {@link AlarmSink}, when one is bound
  * (the core's {@code CoreModule} declares it optional), gets the sync's alarm about a table that no longer matches
- * its mapping.
+ * its mapping. Every wait on the database is bounded by the invocation's {@link InvocationDeadline}.
  */
 @Module(includes = SyncModule.class)
 public interface RdsSyncModule {
   @Multibinds
   Set<RdsTableMapping> tables();
 
-  /** The configured read model: one connection, shared by the sync and the purge. */
+  /** The configured read model: one pool of connections, shared by the sync and the purge. */
   record RdsReadModel(RdsSyncHandler sync, TombstonePurge purge) {}
 
   @Provides
   @Singleton
   static Optional<RdsReadModel> rdsReadModel(
-      @Environment Map<String, String> env, Set<RdsTableMapping> tables, Optional<AlarmSink> alarms) {
+      @Environment Map<String, String> env,
+      Set<RdsTableMapping> tables,
+      Optional<AlarmSink> alarms,
+      InvocationDeadline deadline) {
     if (!RdsSettings.configured(env)) {
       return Optional.empty();
     }
@@ -45,7 +49,7 @@ public interface RdsSyncModule {
           "SUITE_RDS_URL is set but the function maps no table: contribute an RdsTableMapping with @Provides @IntoSet");
     }
     RdsSettings settings = RdsSettings.fromEnvironment(env);
-    RdsConnections connections = RdsConnections.of(settings);
+    RdsConnections connections = RdsConnections.of(settings, deadline);
     RdsSchema schema = new RdsSchema(connections, List.copyOf(tables));
     return Optional.of(
         new RdsReadModel(

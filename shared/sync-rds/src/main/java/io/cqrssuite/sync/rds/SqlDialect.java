@@ -1,8 +1,10 @@
 package io.cqrssuite.sync.rds;
 
+import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -27,6 +29,18 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
 
   /** Statements run once on every new connection, before any sync. */
   List<String> sessionSetup();
+
+  /**
+   * Sets the driver's connect and login timeouts (and the socket timeout of the handshake) to {@code timeout}, so a
+   * server that accepts the TCP connection and then never answers cannot hold the connect longer.
+   */
+  void limitConnect(Properties properties, Duration timeout);
+
+  /**
+   * Bounds the statements and lock waits of the transaction about to begin on {@code connection} by
+   * {@code timeout}; runs before the transaction's first statement.
+   */
+  void limitTransaction(Connection connection, Duration timeout) throws SQLException;
 
   /**
    * The version-guarded upsert for one row of {@code layout}: an upsert applies only over an older stored

@@ -105,12 +105,13 @@ final class SqlFailures {
     if (deploymentFault(error)) {
       return new DeploymentFaultException(recordId, table, "the server refused the statement " + server, cause);
     }
-    String refused = "record " + recordId + ": table " + table + " refused the row ";
+    boolean permanent = kind(error).orElse(FailureKind.TRANSIENT) == FailureKind.PERMANENT;
+    // A timeout, a lock wait or a lost connection is no refusal of the row: the words say which it is.
+    String refused =
+        "record " + recordId + ": table " + table + (permanent ? " refused the row " : " did not take the row now ");
     String message = refused + "(" + identify(cause) + ")";
     String detail = refused + server;
-    return kind(error).orElse(FailureKind.TRANSIENT) == FailureKind.PERMANENT
-        ? new PermanentException(message, detail, cause)
-        : new TransientException(message, detail, cause);
+    return permanent ? new PermanentException(message, detail, cause) : new TransientException(message, detail, cause);
   }
 
   /**

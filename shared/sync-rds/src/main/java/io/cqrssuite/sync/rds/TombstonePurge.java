@@ -53,22 +53,23 @@ public final class TombstonePurge implements io.cqrssuite.sync.TombstonePurger {
     Instant cutoff = clock.instant().minus(olderThan);
     long purged = 0;
     for (VerifiedTable table : schema.tables()) {
-      Connection connection = connections.connection();
-      String sql = "DELETE FROM " + table.name() + " WHERE is_deleted = TRUE AND synced_at < ?";
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        connections.dialect().bind(statement, 1, RdsColumnType.TIMESTAMP, cutoff);
-        purged += statement.executeUpdate();
-        connection.commit();
-      } catch (SQLException e) {
+      try (RdsConnections.Lease lease = connections.borrow()) {
+        Connection connection = lease.connection();
+        String sql = "DELETE FROM " + table.name() + " WHERE is_deleted = TRUE AND synced_at < ?";
         try {
-          connection.rollback();
-        } catch (SQLException ignored) {
-          // A lost connection has no transaction left to roll back; the original error says what happened.
+          lease.limitTransaction();
+          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            connections.dialect().bind(statement, 1, RdsColumnType.TIMESTAMP, cutoff);
+            purged += statement.executeUpdate();
+          }
+          connection.commit();
+        } catch (SQLException e) {
+          // The lease rolls back what is left; a lost connection is closed instead of lent again.
+          if (SqlFailures.connectionLost(e)) {
+            lease.evict();
+          }
+          throw e;
         }
-        if (SqlFailures.connectionLost(e)) {
-          connections.discard();
-        }
-        throw e;
       }
     }
     return purged;

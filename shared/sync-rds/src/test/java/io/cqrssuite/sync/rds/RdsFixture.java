@@ -172,16 +172,18 @@ final class RdsFixture {
     }
   }
 
-  /** Ends the handler's kept connection from the server side, as a failover or an idle timeout would. */
+  /** Ends the handler's pooled connection from the server side, as a failover or an idle timeout would. */
   void killHandlerConnection() throws SQLException {
-    Connection kept = connections.connection();
     long id;
     String whoAmI = engine.name().equals("postgresql") ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()";
-    try (Statement statement = kept.createStatement(); ResultSet rows = statement.executeQuery(whoAmI)) {
-      rows.next();
-      id = rows.getLong(1);
+    try (RdsConnections.Lease lease = connections.borrow()) {
+      Connection kept = lease.connection();
+      try (Statement statement = kept.createStatement(); ResultSet rows = statement.executeQuery(whoAmI)) {
+        rows.next();
+        id = rows.getLong(1);
+      }
+      kept.commit();
     }
-    kept.commit();
     execute(engine.name().equals("postgresql") ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id);
   }
 

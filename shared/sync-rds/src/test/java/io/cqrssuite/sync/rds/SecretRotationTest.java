@@ -92,13 +92,16 @@ class SecretRotationTest {
     secretPassword = "first-password";
     try (RdsConnections connections =
         new RdsConnections(new MariaDbDialect(), engine.jdbcUrl(), "configured_user", source())) {
-      assertThat(currentUser(connections.connection())).startsWith(user + "@");
-      assertThat(reads).hasValue(1);
+      try (RdsConnections.Lease lease = connections.borrow()) {
+        assertThat(currentUser(lease.connection())).startsWith(user + "@");
+        assertThat(reads).hasValue(1);
+        rotateTo("second-password");
+        lease.evict();
+      }
 
-      rotateTo("second-password");
-      connections.discard();
-
-      assertThat(currentUser(connections.connection())).startsWith(user + "@");
+      try (RdsConnections.Lease lease = connections.borrow()) {
+        assertThat(currentUser(lease.connection())).startsWith(user + "@");
+      }
       assertThat(reads).as("the cached password, refused, then the secret read once more").hasValue(2);
     }
   }
@@ -108,11 +111,11 @@ class SecretRotationTest {
     secretPassword = "not-the-password";
     try (RdsConnections connections =
         new RdsConnections(new MariaDbDialect(), engine.jdbcUrl(), "configured_user", source())) {
-      assertThatThrownBy(connections::connection)
+      assertThatThrownBy(connections::borrow)
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
       assertThat(reads).hasValue(2);
 
-      assertThatThrownBy(connections::connection).isInstanceOf(SQLException.class);
+      assertThatThrownBy(connections::borrow).isInstanceOf(SQLException.class);
       assertThat(reads).hasValue(3);
     }
   }

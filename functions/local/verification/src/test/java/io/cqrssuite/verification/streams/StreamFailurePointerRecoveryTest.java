@@ -380,4 +380,23 @@ class StreamFailurePointerRecoveryTest {
       assertThat(envelope.get("errorMessage").asText()).contains("no DDBStreamBatchInfo");
     });
   }
+
+  /** Issue 12, point 5: the parser's message quotes a malformed body; only the envelope keeps it. */
+  @Test
+  void aMalformedMessagesContentStaysInTheEnvelope() throws Exception {
+    String marker = "MARKER" + UUID.randomUUID().toString().replace("-", "");
+    String body = "{\"DDBStreamBatchInfo\": " + marker + "}";
+    sqs.sendMessage(b -> b.queueUrl(pointerQueue).messageBody(body));
+
+    StreamFailureConsumer.Summary drained = consumer().drain(sqs, pointerQueue, 10, 30);
+    List<JsonNode> envelopes = drainBodies(deadLetterQueue);
+
+    assertThat(drained.acknowledged()).isEqualTo(1);
+    assertThat(envelopes).singleElement().satisfies(envelope -> {
+      assertThat(envelope.get("record").asText()).isEqualTo(body);
+      assertThat(envelope.get("errorMessage").asText()).contains(marker);
+    });
+    String log = logged.toString(StandardCharsets.UTF_8);
+    assertThat(log).as("log lines and the alarm the publisher logs").contains("no pointer").doesNotContain(marker);
+  }
 }
