@@ -19,7 +19,7 @@ import java.util.Map;
  * other an exact {@link BigDecimal}, never a double. {@code B} and {@code BS} stay base64 strings (checked), sets
  * become arrays in delivered order, {@code NULL} becomes JSON null.
  */
-final class AttributeValueJson {
+public final class AttributeValueJson {
   private static final Base64.Decoder BASE64 = Base64.getDecoder();
   private final JsonNodeFactory nodes;
 

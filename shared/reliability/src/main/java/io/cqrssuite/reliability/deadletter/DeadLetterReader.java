@@ -1,16 +1,13 @@
 package io.cqrssuite.reliability.deadletter;
 
 import io.cqrssuite.deadletter.DeadLetterEnvelope;
+import io.cqrssuite.report.NdjsonReport;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -108,48 +105,28 @@ public final class DeadLetterReader {
    */
   public Export export(Path file, int max) throws IOException {
     List<Entry> entries = list(max);
-    StringBuilder body = new StringBuilder();
     Instant from = null;
     Instant to = null;
     for (Entry entry : entries) {
-      body.append(mapper.writeValueAsString(entry.envelope())).append('\n');
       Instant last = instant(entry.envelope().path("lastFailureAt"));
       if (last != null) {
         from = from == null || last.isBefore(from) ? last : from;
         to = to == null || last.isAfter(to) ? last : to;
       }
     }
-    byte[] bodyBytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    String bodySha = sha256(bodyBytes);
-    ObjectNode meta = mapper.createObjectNode();
-    ObjectNode fields = meta.putObject("__meta__");
-    fields.put("source", queueUrl);
-    fields.put("count", entries.size());
-    fields.put("from", from == null ? null : from.toString());
-    fields.put("to", to == null ? null : to.toString());
-    fields.put("sha256", bodySha);
-    fields.put("exportedAt", clock.instant().toString());
-    byte[] header = (mapper.writeValueAsString(meta) + "\n").getBytes(StandardCharsets.UTF_8);
-    byte[] whole = new byte[header.length + bodyBytes.length];
-    System.arraycopy(header, 0, whole, 0, header.length);
-    System.arraycopy(bodyBytes, 0, whole, header.length, bodyBytes.length);
-    String wholeSha = sha256(whole);
-    Path absolute = file.toAbsolutePath();
-    if (absolute.getParent() != null) {
-      Files.createDirectories(absolute.getParent());
+    // The suite's one NDJSON writer: the same header, hash and sidecar as reconcile reports and backups.
+    try (NdjsonReport report = NdjsonReport.create(file, mapper)) {
+      for (Entry entry : entries) {
+        report.line(entry.envelope());
+      }
+      ObjectNode fields = mapper.createObjectNode();
+      fields.put("source", queueUrl);
+      fields.put("from", from == null ? null : from.toString());
+      fields.put("to", to == null ? null : to.toString());
+      fields.put("exportedAt", clock.instant().toString());
+      NdjsonReport.Written written = report.finish(fields);
+      return new Export(written.file(), written.checksumFile(), entries.size(), from, to, written.sha256(), written.fileSha256());
     }
-    Path checksum = absolute.resolveSibling(absolute.getFileName() + ".sha256");
-    writeAtomically(absolute, whole);
-    writeAtomically(checksum, (wholeSha + "  " + absolute.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
-    return new Export(absolute, checksum, entries.size(), from, to, bodySha, wholeSha);
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(temp)) {
-      out.write(bytes);
-    }
-    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   Entry parse(Message message) {

@@ -194,7 +194,7 @@ final class GuardedBatchWriter {
     return versions;
   }
 
-  private static int nullType(RdsColumnType type) {
+  static int nullType(RdsColumnType type) {
     return switch (type) {
       case TEXT, JSON -> Types.VARCHAR;
       case BIGINT -> Types.BIGINT;

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -106,6 +107,12 @@ final class MariaDbDialect implements SqlDialect {
         + " FROM information_schema.columns c JOIN information_schema.tables t"
         + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
         + " WHERE t.table_type = 'BASE TABLE' AND c.table_schema = DATABASE()";
+  }
+
+  @Override
+  public Instant readTimestamp(ResultSet rows, String column) throws SQLException {
+    LocalDateTime value = rows.getObject(column, LocalDateTime.class);
+    return value == null ? null : value.toInstant(ZoneOffset.UTC);
   }
 
   @Override

@@ -4,10 +4,12 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
@@ -97,6 +99,12 @@ public final class PostgresDialect implements SqlDialect {
         + " FROM information_schema.columns c JOIN information_schema.tables t"
         + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
         + " WHERE t.table_type = 'BASE TABLE' AND c.table_schema = current_schema()";
+  }
+
+  @Override
+  public Instant readTimestamp(ResultSet rows, String column) throws SQLException {
+    OffsetDateTime value = rows.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
   }
 
   @Override

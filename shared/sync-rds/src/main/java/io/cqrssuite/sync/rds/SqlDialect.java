@@ -3,8 +3,10 @@ package io.cqrssuite.sync.rds;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -60,6 +62,9 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
 
   /** {@code table_name, column_name, data_type, character_maximum_length} of the base tables of the current schema. */
   String schemaColumnsSql();
+
+  /** Reads a {@code TIMESTAMP} column the way {@link #bind} wrote it; {@code null} for SQL {@code NULL}. */
+  Instant readTimestamp(ResultSet rows, String column) throws SQLException;
 
   /** Binds a non-null value converted for {@code type} (see {@link RowValues}). */
   void bind(PreparedStatement statement, int index, RdsColumnType type, Object value) throws SQLException;

@@ -1,0 +1,261 @@
+package io.cqrssuite.operations;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.entity.MappingException;
+import io.cqrssuite.entity.Resolution;
+import io.cqrssuite.entity.TableMapping;
+import io.cqrssuite.entity.TableMappings;
+import io.cqrssuite.event.ChangeRecord;
+import io.cqrssuite.event.DataChangeEvent;
+import io.cqrssuite.factory.AttributeValueJson;
+import io.cqrssuite.reliability.stream.StreamRecordJson;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+
+/**
+ * A DynamoDB table read as the read models' source: each item becomes the {@link ChangeRecord} its table mapping
+ * makes of it, exactly as a stream record with that image would (the same attribute-value conversion and the same
+ * {@link TableMappings} resolution), with offloaded attributes resolved by the command side's resolver when one is
+ * given. Items of no mapped entity type are skipped and counted.
+ *
+ * <p>{@link #scan} is a parallel {@code Scan} over segments, one thread each; {@link #read} a consistent
+ * {@code GetItem}, for the re-check of a difference before it is reported.
+ */
+public final class SourceTable {
+  private final DynamoDbClient dynamoDb;
+  private final TableMapping mapping;
+  private final TableMappings mappings;
+  private final UnaryOperator<ObjectNode> resolver;
+  private final StreamRecordJson toAttributeJson = new StreamRecordJson(JsonNodeFactory.instance);
+  private final AttributeValueJson toPlainJson = new AttributeValueJson(JsonNodeFactory.withExactBigDecimals(true));
+  private final List<String> keyAttributes;
+  private final AtomicLong consumedCapacity = new AtomicLong();
+  private final AtomicLong unmapped = new AtomicLong();
+
+  /** {@code resolver}: the command side's resolution of offloaded attributes, or {@link UnaryOperator#identity()}. */
+  public SourceTable(DynamoDbClient dynamoDb, TableMapping mapping, UnaryOperator<ObjectNode> resolver) {
+    this.dynamoDb = dynamoDb;
+    this.mapping = mapping;
+    this.mappings = new TableMappings(List.of(mapping));
+    this.resolver = resolver;
+    this.keyAttributes =
+        dynamoDb.describeTable(r -> r.tableName(mapping.table())).table().keySchema().stream()
+            .map(KeySchemaElement::attributeName)
+            .toList();
+  }
+
+  public String table() {
+    return mapping.table();
+  }
+
+  public TableMapping mapping() {
+    return mapping;
+  }
+
+  /** Items of the table, and of them the live and the deleted (flagged by the mapping's deleted flag). */
+  public record Counts(long items, long live, long tombstones) {}
+
+  /**
+   * Counts every item by one scan that projects only the key and the deleted flag: exact, and as costly in read
+   * capacity as a full scan (DynamoDB charges by the item size read, not returned).
+   */
+  public Counts counts() {
+    long items = 0;
+    long tombstones = 0;
+    String flag = mapping.deletedFlag();
+    Map<String, AttributeValue> start = null;
+    do {
+      ScanRequest.Builder request =
+          ScanRequest.builder().tableName(mapping.table()).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+      if (flag != null) {
+        request.projectionExpression("#flag").expressionAttributeNames(Map.of("#flag", flag));
+      } else {
+        request.select(Select.COUNT);
+      }
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      ScanResponse page = dynamoDb.scan(request.build());
+      count(page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits());
+      items += page.count();
+      if (flag != null) {
+        for (Map<String, AttributeValue> item : page.items()) {
+          AttributeValue value = item.get(flag);
+          if (value != null && Boolean.TRUE.equals(value.bool())) {
+            tombstones++;
+          }
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return new Counts(items, items - tombstones, tombstones);
+  }
+
+  /** One item as the read models' source: its change, and its key for a consistent re-read. */
+  public record SourceItem(ChangeRecord change, Map<String, AttributeValue> key) {}
+
+  /** Read capacity units the scans and reads consumed so far (as DynamoDB reports them; 0 on emulators that do not). */
+  public double consumedCapacity() {
+    return consumedCapacity.get() / 1000.0;
+  }
+
+  /** Items skipped because no entity type of the mapping takes them. */
+  public long unmapped() {
+    return unmapped.get();
+  }
+
+  /** Every item, {@code segments} scans at once; {@code sink} is called from several threads. */
+  public void scan(int segments, Consumer<SourceItem> sink) throws Exception {
+    if (segments == 1) {
+      scanSegment(0, 1, Integer.MAX_VALUE, sink);
+      return;
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(segments, daemon("source-scan"));
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int segment = 0; segment < segments; segment++) {
+        int s = segment;
+        running.add(threads.submit(() -> {
+          scanSegment(s, segments, Integer.MAX_VALUE, sink);
+          return null;
+        }));
+      }
+      for (Future<?> segment : running) {
+        try {
+          segment.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /**
+   * A sample: {@code segments} segments drawn at random (DynamoDB spreads items over segments by the hash of their
+   * key, so a segment is a random subset), and up to {@code perSegment} items of each.
+   */
+  public void sample(int segments, int perSegment, long seed, Consumer<SourceItem> sink) {
+    // As many segments as hold about perSegment items each (by DynamoDB's approximate count), so a drawn segment is
+    // neither empty nor the whole table; never fewer than are drawn, never more than MAX_SAMPLE_SPACE.
+    long approximate = Math.max(0, approximateCount());
+    int space = (int) Math.max(segments, Math.min(MAX_SAMPLE_SPACE, approximate / perSegment));
+    SplittableRandom random = new SplittableRandom(seed);
+    Set<Integer> drawn = new TreeSet<>();
+    while (drawn.size() < Math.min(segments, space)) {
+      drawn.add(random.nextInt(space));
+    }
+    for (int segment : drawn) {
+      scanSegment(segment, space, perSegment, sink);
+    }
+  }
+
+  /** The most segments a sample draws from. */
+  static final int MAX_SAMPLE_SPACE = 1024;
+
+  private void scanSegment(int segment, int total, int limit, Consumer<SourceItem> sink) {
+    Map<String, AttributeValue> start = null;
+    int taken = 0;
+    do {
+      ScanRequest.Builder request =
+          ScanRequest.builder()
+              .tableName(mapping.table())
+              .segment(segment)
+              .totalSegments(total)
+              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+      if (limit < Integer.MAX_VALUE) {
+        request.limit(Math.max(1, limit - taken));
+      }
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      ScanResponse page = dynamoDb.scan(request.build());
+      count(page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits());
+      for (Map<String, AttributeValue> item : page.items()) {
+        Optional<SourceItem> source = toSource(item);
+        if (source.isPresent()) {
+          sink.accept(source.get());
+          taken++;
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null && taken < limit);
+  }
+
+  /** The item at {@code key}, read consistently (what the table holds now), or empty when it is gone. */
+  public Optional<SourceItem> read(Map<String, AttributeValue> key) {
+    var response =
+        dynamoDb.getItem(r -> r.tableName(mapping.table()).key(key).consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+    count(response.consumedCapacity() == null ? null : response.consumedCapacity().capacityUnits());
+    return response.hasItem() && !response.item().isEmpty() ? toSource(response.item()) : Optional.empty();
+  }
+
+  /** DynamoDB's own item count: free, but refreshed only about every six hours, so approximate. */
+  public long approximateCount() {
+    Long count = dynamoDb.describeTable(r -> r.tableName(mapping.table())).table().itemCount();
+    return count == null ? -1 : count;
+  }
+
+  private void count(Double capacityUnits) {
+    if (capacityUnits != null) {
+      consumedCapacity.addAndGet(Math.round(capacityUnits * 1000));
+    }
+  }
+
+  private Optional<SourceItem> toSource(Map<String, AttributeValue> item) {
+    ObjectNode image = toPlainJson.item(toAttributeJson.item(item), "Item");
+    Map<String, AttributeValue> key = new HashMap<>();
+    ObjectNode keys = JsonNodeFactory.instance.objectNode();
+    for (String attribute : keyAttributes) {
+      key.put(attribute, item.get(attribute));
+      keys.set(attribute, image.get(attribute));
+    }
+    ObjectNode resolved = resolver.apply(image);
+    DataChangeEvent event =
+        new DataChangeEvent(
+            "reconcile", mapping.table(), DataChangeEvent.Operation.MODIFY, false, keys, null, resolved, null, null, null, null);
+    Resolution resolution;
+    try {
+      resolution = mappings.resolve(event);
+    } catch (MappingException e) {
+      unmapped.incrementAndGet();
+      return Optional.empty();
+    }
+    if (resolution instanceof Resolution.Entity entity) {
+      return Optional.of(new SourceItem(entity.change(), key));
+    }
+    unmapped.incrementAndGet();
+    return Optional.empty();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

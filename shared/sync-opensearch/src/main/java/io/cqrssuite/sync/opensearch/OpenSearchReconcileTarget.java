@@ -1,0 +1,184 @@
+package io.cqrssuite.sync.opensearch;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.event.ChangeRecord;
+import io.cqrssuite.reconcile.ContentHash;
+import io.cqrssuite.reconcile.ReconcileTarget;
+import io.cqrssuite.reconcile.StoredEntity;
+import io.cqrssuite.sync.SyncOutcome;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
+import org.opensearch.client.opensearch._types.SortOrder;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch.core.SearchResponse;
+import org.opensearch.client.opensearch.core.search.Hit;
+
+/**
+ * The search read model's index, as reconcile sees it, through its write alias (the one index the live sync writes).
+ * The content hash covers the document's fields except the ones the suite stamps ({@code version},
+ * {@code is_deleted}, {@code deleted_at}); both sides are parsed with exact decimals and canonicalized
+ * ({@link ContentHash}). Heal writes are guarded by OpenSearch's external versions, as the live sync's are: a rewrite
+ * or a tombstone at the version read succeeds only while no newer version is stored.
+ */
+public final class OpenSearchReconcileTarget implements ReconcileTarget {
+  private static final int PAGE = 1000;
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  private final OpenSearchClient client;
+  private final IndexNames names;
+  private final Predicate<ChangeRecord> accepts;
+  private final OpenSearchSyncHandler sync;
+  private final DocumentProjection projection;
+  private final Clock clock;
+
+  public OpenSearchReconcileTarget(
+      OpenSearchClient client, IndexNames names, Predicate<ChangeRecord> accepts, OpenSearchSyncHandler sync, Clock clock) {
+    this.client = client;
+    this.names = names;
+    this.accepts = accepts;
+    this.sync = sync;
+    this.projection = new DocumentProjection(JSON);
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "opensearch[" + names.writeAlias() + "]";
+  }
+
+  @Override
+  public boolean accepts(ChangeRecord change) {
+    return accepts.test(change);
+  }
+
+  @Override
+  public String contentHash(ChangeRecord change) {
+    try {
+      return hash((ObjectNode) JSON.readTree(projection.live(change)));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read back the document of " + change.id(), e);
+    }
+  }
+
+  private static String hash(ObjectNode document) {
+    ObjectNode content = document.deepCopy();
+    content.remove(DocumentProjection.VERSION);
+    content.remove(DocumentProjection.IS_DELETED);
+    content.remove(DocumentProjection.DELETED_AT);
+    return ContentHash.of(content);
+  }
+
+  private static StoredEntity stored(String id, ObjectNode source) {
+    long version = source.path(DocumentProjection.VERSION).asLong(-1);
+    boolean deleted = source.path(DocumentProjection.IS_DELETED).asBoolean(false);
+    return new StoredEntity(id, version, deleted, deleted ? null : hash(source));
+  }
+
+  @Override
+  public Map<String, StoredEntity> read(Collection<String> ids) throws IOException {
+    Map<String, StoredEntity> found = new HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int start = 0; start < all.size(); start += PAGE) {
+      List<String> chunk = all.subList(start, Math.min(all.size(), start + PAGE));
+      var response = client.mget(m -> m.index(names.writeAlias()).ids(chunk), ObjectNode.class);
+      for (var doc : response.docs()) {
+        if (doc.isResult() && doc.result().found() && doc.result().source() != null) {
+          found.put(doc.result().id(), stored(doc.result().id(), doc.result().source()));
+        }
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void scan(Consumer<StoredEntity> sink) throws IOException {
+    // search_after on the keyword id: a stable order without a scroll context to keep alive or clean up.
+    String after = null;
+    while (true) {
+      String from = after;
+      SearchResponse<ObjectNode> page =
+          client.search(
+              s -> {
+                s.index(names.writeAlias()).size(PAGE).sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
+                if (from != null) {
+                  s.searchAfter(FieldValue.of(from));
+                }
+                return s;
+              },
+              ObjectNode.class);
+      List<Hit<ObjectNode>> hits = page.hits().hits();
+      for (Hit<ObjectNode> hit : hits) {
+        if (hit.source() != null) {
+          sink.accept(stored(hit.id(), hit.source()));
+        }
+      }
+      if (hits.size() < PAGE) {
+        return;
+      }
+      after = hits.get(hits.size() - 1).id();
+    }
+  }
+
+  @Override
+  public Counts counts() throws IOException {
+    long tombstones =
+        client.count(c -> c.index(names.writeAlias()).query(q -> q.term(t -> t.field(DocumentProjection.IS_DELETED).value(FieldValue.of(true)))))
+            .count();
+    long all = client.count(c -> c.index(names.writeAlias())).count();
+    return new Counts(all - tombstones, tombstones);
+  }
+
+  @Override
+  public List<SyncOutcome> sync(List<ChangeRecord> changes) {
+    return sync.sync(changes);
+  }
+
+  @Override
+  public boolean rewrite(ChangeRecord change, long storedVersion) throws IOException {
+    return indexAt(change.id(), projection.live(change), storedVersion);
+  }
+
+  @Override
+  public boolean hide(StoredEntity orphan) throws IOException {
+    ObjectNode current = client.get(g -> g.index(names.writeAlias()).id(orphan.id()), ObjectNode.class).source();
+    if (current == null || current.path(DocumentProjection.VERSION).asLong(-1) != orphan.version()) {
+      return false;
+    }
+    ChangeRecord tombstone =
+        new ChangeRecord(
+            "reconcile", current.path("pk").asText(), current.path("code").asText(), orphan.id(), orphan.version(), true,
+            null);
+    return indexAt(orphan.id(), projection.tombstone(tombstone, clock.instant()), orphan.version());
+  }
+
+  /** Indexes {@code document} at {@code version}, only over the same or an older version. */
+  private boolean indexAt(String id, byte[] document, long version) throws IOException {
+    try {
+      client.index(
+          i -> i.index(names.writeAlias())
+              .id(id)
+              .version(version)
+              .versionType(VersionType.ExternalGte)
+              .document(new RawJsonDocument(document)));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      // 409: a newer version is stored, which the guard keeps; the two transports report it differently.
+      if (OpenSearchSyncHandler.httpStatus(e) == 409) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}
