@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -59,7 +60,13 @@ public final class Reconciler {
    * @param segments parallel scan segments ({@link Mode#FULL}) or segments drawn ({@link Mode#SAMPLED})
    * @param perSegment ids per drawn segment ({@link Mode#SAMPLED})
    */
-  public record Options(Mode mode, int segments, int perSegment, long seed, boolean heal, boolean healOrphans) {
+  public record Options(
+      Mode mode, int segments, int perSegment, long seed, boolean heal, boolean healOrphans, Predicate<String> scope) {
+    /** Every entity in scope. */
+    public Options(Mode mode, int segments, int perSegment, long seed, boolean heal, boolean healOrphans) {
+      this(mode, segments, perSegment, seed, heal, healOrphans, id -> true);
+    }
+
     public Options {
       if (segments < 1 || perSegment < 1) {
         throw new IllegalArgumentException("segments and ids per segment must be at least 1");
@@ -74,7 +81,15 @@ public final class Reconciler {
     }
 
     public Options healing(boolean orphansToo) {
-      return new Options(mode, segments, perSegment, seed, true, orphansToo);
+      return new Options(mode, segments, perSegment, seed, true, orphansToo, scope);
+    }
+
+    /**
+     * Only the entities whose id {@code scope} takes, on both sides (one tenant's partition, say): a read model shared
+     * by several sources is reconciled with each, and what the others wrote is not an orphan of this one.
+     */
+    public Options within(Predicate<String> scope) {
+      return new Options(mode, segments, perSegment, seed, heal, healOrphans, scope);
     }
   }
 
@@ -112,10 +127,19 @@ public final class Reconciler {
     }
     Map<String, Summary> sourceById = new ConcurrentHashMap<>();
     long loadStart = System.nanoTime();
+    Predicate<String> scope = options.scope();
     if (options.mode() == Mode.FULL) {
-      source.scan(options.segments(), item -> sourceById.put(item.change().id(), summary(item)));
+      source.scan(options.segments(), item -> {
+        if (scope.test(item.change().id())) {
+          sourceById.put(item.change().id(), summary(item));
+        }
+      });
     } else {
-      source.sample(options.segments(), options.perSegment(), options.seed(), item -> sourceById.put(item.change().id(), summary(item)));
+      source.sample(options.segments(), options.perSegment(), options.seed(), item -> {
+        if (scope.test(item.change().id())) {
+          sourceById.put(item.change().id(), summary(item));
+        }
+      });
     }
     double loadSeconds = seconds(loadStart);
     List<Difference> found = new ArrayList<>();
@@ -123,7 +147,8 @@ public final class Reconciler {
     long compareStart = System.nanoTime();
     for (int t = 0; t < targets.size(); t++) {
       ReconcileTarget target = targets.get(t);
-      List<Difference> candidates = options.mode() == Mode.FULL ? compareAll(t, sourceById) : compareSampled(t, sourceById);
+      List<Difference> candidates =
+          options.mode() == Mode.FULL ? compareAll(t, sourceById, scope) : compareSampled(t, sourceById);
       int candidateCount = candidates.size();
       List<Difference> confirmed = recheck(t, candidates, sourceById);
       found.addAll(confirmed);
@@ -189,11 +214,14 @@ public final class Reconciler {
     return summary.accepted()[t];
   }
 
-  private List<Difference> compareAll(int t, Map<String, Summary> sourceById) throws Exception {
+  private List<Difference> compareAll(int t, Map<String, Summary> sourceById, Predicate<String> scope) throws Exception {
     ReconcileTarget target = targets.get(t);
     List<Difference> differences = new ArrayList<>();
     Map<String, Boolean> seen = new HashMap<>();
     target.scan(stored -> {
+      if (!scope.test(stored.id())) {
+        return;
+      }
       seen.put(stored.id(), Boolean.TRUE);
       Summary summary = sourceById.get(stored.id());
       compare(t, summary, stored).ifPresent(differences::add);

@@ -59,6 +59,13 @@ class SyncRunTest {
     assertThat(imported.path("rowsInReadModel").asLong()).isEqualTo(1_992).isEqualTo(imported.path("documents").asLong());
     assertThat(imported.path("mismatches").asLong()).isZero();
     assertThat(out).contains("commands ").contains("import ");
+    // Then the operations: damage made by hand, found exactly by reconcile, healed to nothing.
+    JsonNode ops = summary.path("ops");
+    assertThat(ops.path("damaged").asLong()).isEqualTo(9);
+    assertThat(ops.path("found").asLong()).isEqualTo(ops.path("damaged").asLong());
+    assertThat(ops.path("healed").asLong()).isEqualTo(ops.path("found").asLong());
+    assertThat(ops.path("remaining").asLong()).isZero();
+    assertThat(out).contains("reconcile  9 differences made by hand");
   }
 
   /** The repository root, and dynalite where ./suite test (or the shell) says it is. */

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -42,15 +43,32 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
   private final OpenSearchSyncHandler sync;
   private final DocumentProjection projection;
   private final Clock clock;
+  private final Set<String> ignored;
 
   public OpenSearchReconcileTarget(
       OpenSearchClient client, IndexNames names, Predicate<ChangeRecord> accepts, OpenSearchSyncHandler sync, Clock clock) {
+    this(client, names, accepts, sync, clock, Set.of());
+  }
+
+  /**
+   * The same, leaving {@code ignoredAttributes} out of the content compared: document fields that differ between the
+   * table the index is fed from and the one it is reconciled with (the command table's versioned sort key and TTL
+   * against the data table's plain ones).
+   */
+  public OpenSearchReconcileTarget(
+      OpenSearchClient client,
+      IndexNames names,
+      Predicate<ChangeRecord> accepts,
+      OpenSearchSyncHandler sync,
+      Clock clock,
+      Set<String> ignoredAttributes) {
     this.client = client;
     this.names = names;
     this.accepts = accepts;
     this.sync = sync;
     this.projection = new DocumentProjection(JSON);
     this.clock = clock;
+    this.ignored = Set.copyOf(ignoredAttributes);
   }
 
   @Override
@@ -66,24 +84,25 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
   @Override
   public String contentHash(ChangeRecord change) {
     try {
-      return hash((ObjectNode) JSON.readTree(projection.live(change)));
+      return hash((ObjectNode) JSON.readTree(projection.live(change)), ignored);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read back the document of " + change.id(), e);
     }
   }
 
-  private static String hash(ObjectNode document) {
+  private static String hash(ObjectNode document, Set<String> ignored) {
     ObjectNode content = document.deepCopy();
+    content.remove(ignored);
     content.remove(DocumentProjection.VERSION);
     content.remove(DocumentProjection.IS_DELETED);
     content.remove(DocumentProjection.DELETED_AT);
     return ContentHash.of(content);
   }
 
-  private static StoredEntity stored(String id, ObjectNode source) {
+  private StoredEntity stored(String id, ObjectNode source) {
     long version = source.path(DocumentProjection.VERSION).asLong(-1);
     boolean deleted = source.path(DocumentProjection.IS_DELETED).asBoolean(false);
-    return new StoredEntity(id, version, deleted, deleted ? null : hash(source));
+    return new StoredEntity(id, version, deleted, deleted ? null : hash(source, ignored));
   }
 
   @Override

@@ -51,20 +51,33 @@ public final class RdsReconcileTarget implements ReconcileTarget {
   private final int index;
   private final RdsSyncHandler sync;
   private final Clock clock;
+  private final Set<String> ignored;
 
-  private RdsReconcileTarget(RdsConnections connections, RdsSchema schema, int index, RdsSyncHandler sync, Clock clock) {
+  private RdsReconcileTarget(
+      RdsConnections connections, RdsSchema schema, int index, RdsSyncHandler sync, Clock clock, Set<String> ignored) {
     this.connections = connections;
     this.schema = schema;
     this.index = index;
     this.sync = sync;
     this.clock = clock;
+    this.ignored = Set.copyOf(ignored);
   }
 
   /** One target per mapped table of {@code schema}, writing through {@code sync}. */
   public static List<RdsReconcileTarget> of(RdsConnections connections, RdsSchema schema, RdsSyncHandler sync, Clock clock) {
+    return of(connections, schema, sync, clock, Set.of());
+  }
+
+  /**
+   * The same, leaving {@code ignoredAttributes} out of the content compared: image attributes that differ between
+   * the table the read model is fed from and the one it is reconciled with (the command table's versioned sort key
+   * and TTL against the data table's plain ones), kept in the remaining-attributes column.
+   */
+  public static List<RdsReconcileTarget> of(
+      RdsConnections connections, RdsSchema schema, RdsSyncHandler sync, Clock clock, Set<String> ignoredAttributes) {
     List<RdsReconcileTarget> targets = new ArrayList<>();
     for (int i = 0; i < schema.mappings().size(); i++) {
-      targets.add(new RdsReconcileTarget(connections, schema, i, sync, clock));
+      targets.add(new RdsReconcileTarget(connections, schema, i, sync, clock, ignoredAttributes));
     }
     return targets;
   }
@@ -89,7 +102,7 @@ public final class RdsReconcileTarget implements ReconcileTarget {
     Object[] values;
     try {
       table = schema.table(index);
-      values = RowValues.of(change, table, Instant.EPOCH);
+      values = RowValues.of(withoutIgnored(change), table, Instant.EPOCH);
     } catch (ColumnValueException e) {
       // The sync refuses this image, so no row can hold it: any stored content differs.
       return "refused:" + e.getClass().getSimpleName();
@@ -105,6 +118,16 @@ public final class RdsReconcileTarget implements ReconcileTarget {
       }
     }
     return ContentHash.of(content);
+  }
+
+  private ChangeRecord withoutIgnored(ChangeRecord change) {
+    if (ignored.isEmpty() || change.image() == null) {
+      return change;
+    }
+    ObjectNode image = change.image().deepCopy();
+    image.remove(ignored);
+    return new ChangeRecord(
+        change.table(), change.pk(), change.code(), change.id(), change.version(), change.deleted(), image, change.type());
   }
 
   private static JsonNode expected(RdsColumnType type, Object value) {
@@ -287,6 +310,11 @@ public final class RdsReconcileTarget implements ReconcileTarget {
     }
   }
 
+  /** The column that collects the attributes no other column maps, or {@code null}. */
+  private static String remainingColumn(VerifiedTable table) {
+    return table.mapping().columns().stream().filter(RdsColumn::collectsRemaining).map(RdsColumn::column).findFirst().orElse(null);
+  }
+
   private static String select(VerifiedTable table) {
     String columns = table.layout().slots().stream().map(RowLayout.Slot::column).collect(Collectors.joining(", "));
     return "SELECT " + columns + " FROM " + table.name();
@@ -300,9 +328,14 @@ public final class RdsReconcileTarget implements ReconcileTarget {
       return new StoredEntity(id, version, true, null);
     }
     ObjectNode content = NODES.objectNode();
+    String remaining = remainingColumn(table);
     for (RowLayout.Slot slot : table.layout().slots()) {
       if (!NOT_CONTENT.contains(slot.column())) {
-        content.set(slot.column(), read(rows, slot));
+        JsonNode value = read(rows, slot);
+        if (slot.column().equals(remaining) && value instanceof ObjectNode attributes && !ignored.isEmpty()) {
+          attributes.remove(ignored);
+        }
+        content.set(slot.column(), value);
       }
     }
     return new StoredEntity(id, version, false, ContentHash.of(content));

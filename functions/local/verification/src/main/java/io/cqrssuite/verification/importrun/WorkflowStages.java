@@ -92,7 +92,16 @@ public final class WorkflowStages {
       csv.put("documents", imported.search().visible());
       csv.put("mismatches", imported.mismatches());
       csv.put("engine", "local Step Functions harness (aws-local-stepfunctions), dynalite");
-      return commands.mismatches() + imported.mismatches();
+
+      // Then the operations: damage the read models by hand, reconcile, heal.
+      ReconcileStage.Report ops = ReconcileStage.run(cloud, functionEnv, out);
+      ObjectNode opsJson = summary.putObject("ops");
+      opsJson.put("damaged", ops.damaged());
+      opsJson.put("found", ops.found());
+      opsJson.put("healed", ops.healed());
+      opsJson.put("remaining", ops.remaining());
+      opsJson.put("seconds", Math.round(ops.seconds() * 1000) / 1000.0);
+      return commands.mismatches() + imported.mismatches() + (ops.ok() ? 0 : 1);
     }
   }
 
