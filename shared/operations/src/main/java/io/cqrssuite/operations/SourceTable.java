@@ -180,12 +180,7 @@ public final class SourceTable {
     Map<String, AttributeValue> start = null;
     int taken = 0;
     do {
-      ScanRequest.Builder request =
-          ScanRequest.builder()
-              .tableName(mapping.table())
-              .segment(segment)
-              .totalSegments(total)
-              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+      ScanRequest.Builder request = segmentScan(segment, total);
       if (limit < Integer.MAX_VALUE) {
         request.limit(Math.max(1, limit - taken));
       }
@@ -203,6 +198,48 @@ public final class SourceTable {
       }
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null && taken < limit);
+  }
+
+  /** What a page-wise scan hands over: the page's items, and the key to go on from ({@code null}: segment done). */
+  public interface PageSink {
+    void accept(List<SourceItem> items, Map<String, AttributeValue> next) throws Exception;
+  }
+
+  /**
+   * Scans one segment page by page from {@code start} ({@code null}: from its beginning), only the items whose
+   * {@code attribute} is at least {@code since} when {@code since} is given (a filter: DynamoDB still reads, and
+   * charges for, every item of the segment). Each page goes to {@code sink} with the key to resume after it.
+   */
+  public void scanPages(
+      int segment, int total, Map<String, AttributeValue> start, String attribute, String since, PageSink sink) throws Exception {
+    Map<String, AttributeValue> next = start;
+    do {
+      ScanRequest.Builder request = segmentScan(segment, total);
+      if (since != null) {
+        request.filterExpression("#changed >= :since")
+            .expressionAttributeNames(Map.of("#changed", attribute))
+            .expressionAttributeValues(Map.of(":since", AttributeValue.fromS(since)));
+      }
+      if (next != null) {
+        request.exclusiveStartKey(next);
+      }
+      ScanResponse page = dynamoDb.scan(request.build());
+      count(page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits());
+      List<SourceItem> items = new ArrayList<>(page.items().size());
+      for (Map<String, AttributeValue> item : page.items()) {
+        toSource(item).ifPresent(items::add);
+      }
+      next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      sink.accept(items, next);
+    } while (next != null);
+  }
+
+  private ScanRequest.Builder segmentScan(int segment, int total) {
+    return ScanRequest.builder()
+        .tableName(mapping.table())
+        .segment(segment)
+        .totalSegments(total)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
   }
 
   /** The item at {@code key}, read consistently (what the table holds now), or empty when it is gone. */

@@ -46,9 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -62,121 +59,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * damage, each kind where it was made; the heal puts it right through the version-guarded writes; a second reconcile
  * finds nothing left but what is expected (a tombstone of an entity the source removed).
  */
-class ReconcilerTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int ENTITIES = 40;
-
-  private static LocalDynamoDb dynalite;
-  private static DynamoDbClient dynamoDb;
-
-  private String table;
-  private String jdbcUrl;
-  private PostgresEngine postgres;
-  private OpenSearchClient search;
-  private IndexNames names;
-  private SourceTable source;
-  private List<ReconcileTarget> targets;
-
-  @BeforeAll
-  static void startDynalite() {
-    dynalite = LocalDynamoDb.start();
-    dynamoDb = LocalDynamoDb.client(dynalite.endpoint());
-  }
-
-  @AfterAll
-  static void stopDynalite() {
-    if (dynamoDb != null) {
-      dynamoDb.close();
-    }
-    if (dynalite != null) {
-      dynalite.close();
-    }
-  }
-
-  @BeforeEach
-  void engines() throws Exception {
-    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    table = "items-" + suffix;
-    LocalDynamoDb.createTable(dynamoDb, table, "pk", "sk");
-    postgres = TestEngines.postgres();
-    jdbcUrl = postgres.createDatabase("reconcile_" + suffix);
-    sql("CREATE TABLE item (id text PRIMARY KEY, pk text NOT NULL, code text NOT NULL, name varchar(200), price bigint,"
-        + " tags jsonb, synced_at timestamptz NOT NULL, is_deleted boolean NOT NULL, version bigint NOT NULL)");
-    RdsTableMapping mapping =
-        new RdsTableMapping(
-            "item",
-            List.of(
-                RdsColumn.of("name", "name", RdsColumnType.TEXT),
-                RdsColumn.of("price", "price", RdsColumnType.BIGINT),
-                RdsColumn.of("tags", "tags", RdsColumnType.JSON)),
-            new ChangeSelector.PkPrefix("ITEM#"));
-    RdsConnections connections =
-        new RdsConnections(SqlDialect.forJdbcUrl(jdbcUrl), jdbcUrl, postgres.user(), PasswordSource.fixed(postgres.password()));
-    RdsSchema schema = new RdsSchema(connections, List.of(mapping));
-    RdsSyncHandler rds = new RdsSyncHandler(connections, schema, Clock.systemUTC());
-
-    names = IndexNames.of("items" + suffix);
-    Map<String, String> env = Map.of("SUITE_OPENSEARCH_ENDPOINT", TestEngines.openSearch().endpoint().toString().replaceAll("/+$", ""),
-        "SUITE_OPENSEARCH_SIGV4", "false", "SUITE_OPENSEARCH_INDEX", "items" + suffix);
-    search = OpenSearchClients.create(OpenSearchSettings.fromEnvironment(env).orElseThrow(), "us-east-1");
-    new OpenSearchIndexes(search, names, OpenSearchIndexes.template("opensearch/items-template.json")).ensure();
-    OpenSearchSyncHandler documents = new OpenSearchSyncHandler(search, names, BulkLimits.defaults(), c -> true);
-
-    TableMapping tableMapping =
-        TableMapping.builder(table)
-            .entity(EntityMapping.keyPair("item", "pk", "sk", new CodeRule.Whole(), new VersionSource.IntegerAttribute("version")))
-            .deletedFlag("isDeleted")
-            .build();
-    source = new SourceTable(dynamoDb, tableMapping, UnaryOperator.identity());
-    targets = new ArrayList<>(RdsReconcileTarget.of(connections, schema, rds, Clock.systemUTC()));
-    targets.add(new OpenSearchReconcileTarget(search, names, c -> true, documents, Clock.systemUTC()));
-  }
-
-  private void sql(String statement) throws Exception {
-    try (Connection connection = DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
-        Statement s = connection.createStatement()) {
-      s.execute(statement);
-    }
-  }
-
-  private void put(String code, long version, boolean deleted, String name) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", AttributeValue.fromS("ITEM#acme"));
-    item.put("sk", AttributeValue.fromS(code));
-    item.put("version", AttributeValue.fromN(Long.toString(version)));
-    item.put("isDeleted", AttributeValue.fromBool(deleted));
-    item.put("name", AttributeValue.fromS(name));
-    item.put("price", AttributeValue.fromN(Long.toString(1000 + version)));
-    item.put("tags", AttributeValue.fromL(List.of(AttributeValue.fromS("a"), AttributeValue.fromS("b"))));
-    item.put("weight", AttributeValue.fromN("12.50"));
-    dynamoDb.putItem(r -> r.tableName(table).item(item));
-  }
-
-  private static String code(int i) {
-    return String.format("I-%03d", i);
-  }
-
-  private static String id(int i) {
-    return ChangeRecord.idOf("ITEM#acme", code(i));
-  }
-
-  /** The source, written and synced by the live sync, as a stream would have done it. */
-  private void syncedSource() throws Exception {
-    for (int i = 0; i < ENTITIES; i++) {
-      put(code(i), 3, i == 7 || i == 8 || i == 9, "item " + i);
-    }
-    List<ChangeRecord> changes = new ArrayList<>();
-    source.scan(2, item -> {
-      synchronized (changes) {
-        changes.add(item.change());
-      }
-    });
-    for (ReconcileTarget target : targets) {
-      target.sync(changes);
-    }
-    search.indices().refresh(r -> r.index(names.writeAlias()));
-  }
-
+class ReconcilerTest extends OperationsFixture {
   private Reconciler reconciler() {
     return new Reconciler(source, targets, JSON, Clock.systemUTC());
   }
