@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.TreeSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -36,6 +37,32 @@ public final class ContentHash {
     StringBuilder text = new StringBuilder(256);
     canonical(node, text);
     return text.toString();
+  }
+
+  /**
+   * The names of the fields in which two contents differ, by canonical value; inside an object-valued field, one level
+   * deeper ({@code attributes.weight}). Names only, never values.
+   */
+  public static List<String> differingFields(JsonNode expected, JsonNode stored) {
+    TreeSet<String> names = new TreeSet<>();
+    expected.fieldNames().forEachRemaining(names::add);
+    stored.fieldNames().forEachRemaining(names::add);
+    List<String> differing = new ArrayList<>();
+    for (String name : names) {
+      JsonNode a = expected.get(name);
+      JsonNode b = stored.get(name);
+      if (canonical(a).equals(canonical(b))) {
+        continue;
+      }
+      if (a != null && b != null && a.isObject() && b.isObject()) {
+        for (String inner : differingFields(a, b)) {
+          differing.add(name + "." + inner);
+        }
+      } else {
+        differing.add(name);
+      }
+    }
+    return differing;
   }
 
   private static void canonical(JsonNode node, StringBuilder text) {

@@ -1,5 +1,6 @@
 package io.cqrssuite.reconcile;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.sync.SyncOutcome;
 import java.util.Collection;
@@ -19,10 +20,18 @@ public interface ReconcileTarget {
   boolean accepts(ChangeRecord change);
 
   /**
-   * The hash of the mapped fields the sync writes for {@code change} (a live one), computed the way
-   * {@link StoredEntity#contentHash()} is from what is stored, so that equal content hashes equal.
+   * The mapped fields the sync writes for {@code change} (a live one), reduced the way stored content is, so that equal
+   * content is equal JSON.
    */
-  String contentHash(ChangeRecord change);
+  ObjectNode expectedContent(ChangeRecord change);
+
+  /** The hash of {@link #expectedContent}, as {@link StoredEntity#contentHash()} is of what is stored. */
+  default String contentHash(ChangeRecord change) {
+    return ContentHash.of(expectedContent(change));
+  }
+
+  /** The stored content of {@code ids} that are live (tombstones and absent ids are left out), for naming what drifted. */
+  Map<String, ObjectNode> storedContent(Collection<String> ids) throws Exception;
 
   /** The stored copies of {@code ids} (absent ids are left out). */
   Map<String, StoredEntity> read(Collection<String> ids) throws Exception;

@@ -9,6 +9,7 @@ import io.cqrssuite.entity.Identity;
 import io.cqrssuite.entity.TableMapping;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.reconcile.Comparison;
+import io.cqrssuite.reconcile.ContentHash;
 import io.cqrssuite.reconcile.Difference;
 import io.cqrssuite.reconcile.DifferenceKind;
 import io.cqrssuite.reconcile.ReconcileTarget;
@@ -150,7 +151,7 @@ public final class Reconciler {
       List<Difference> candidates =
           options.mode() == Mode.FULL ? compareAll(t, sourceById, scope) : compareSampled(t, sourceById);
       int candidateCount = candidates.size();
-      List<Difference> confirmed = recheck(t, candidates, sourceById);
+      List<Difference> confirmed = named(t, recheck(t, candidates, sourceById), sourceById);
       found.addAll(confirmed);
       ObjectNode entry = perTarget.addObject();
       entry.put("target", target.name());
@@ -256,7 +257,8 @@ public final class Reconciler {
             summary == null ? -1 : summary.version(),
             stored == null ? -1 : stored.version(),
             expected,
-            stored == null ? null : stored.contentHash()));
+            stored == null ? null : stored.contentHash(),
+            List.of()));
   }
 
   /** Only what the comparison reads: id, version, deleted. */
@@ -294,6 +296,27 @@ public final class Reconciler {
       compare(t, now, stored.get(candidate.id())).ifPresent(still::add);
     }
     return still;
+  }
+
+  /** Each drift with the names of the fields that differ (re-read on both sides; names, never values). */
+  private List<Difference> named(int t, List<Difference> differences, Map<String, Summary> sourceById) throws Exception {
+    List<String> drifted = differences.stream().filter(d -> d.kind() == DifferenceKind.DRIFTED).map(Difference::id).toList();
+    if (drifted.isEmpty()) {
+      return differences;
+    }
+    ReconcileTarget target = targets.get(t);
+    Map<String, ObjectNode> stored = target.storedContent(drifted);
+    List<Difference> named = new ArrayList<>(differences.size());
+    for (Difference difference : differences) {
+      ObjectNode storedContent = stored.get(difference.id());
+      Optional<ChangeRecord> source = difference.kind() == DifferenceKind.DRIFTED ? current(difference.id(), sourceById) : Optional.empty();
+      if (storedContent != null && source.isPresent() && !source.get().deleted()) {
+        named.add(difference.naming(ContentHash.differingFields(target.expectedContent(source.get()), storedContent)));
+      } else {
+        named.add(difference);
+      }
+    }
+    return named;
   }
 
   /** The source key of an entity id, for mappings whose identity can be turned back into a key. */
@@ -413,6 +436,7 @@ public final class Reconciler {
         line.put("targetVersion", difference.targetVersion());
         line.put("sourceHash", difference.sourceHash());
         line.put("targetHash", difference.targetHash());
+        difference.fields().forEach(line.withArray("fields")::add);
         report.line(line);
       }
       ObjectNode meta = mapper.createObjectNode();

@@ -103,6 +103,8 @@ class ReconcilerTest extends OperationsFixture {
     assertThat(rds.get(DifferenceKind.LOST)).containsExactlyInAnyOrder(id(0), id(1));
     assertThat(rds.get(DifferenceKind.STALE)).containsExactly(id(2));
     assertThat(rds.get(DifferenceKind.DRIFTED)).containsExactly(id(3));
+    assertThat(found.differences()).filteredOn(d -> d.kind() == DifferenceKind.DRIFTED)
+        .singleElement().satisfies(d -> assertThat(d.fields()).as("the field edited by hand, by name").containsExactly("name"));
     assertThat(rds.get(DifferenceKind.RESURRECTED)).containsExactly(id(7));
     assertThat(rds.get(DifferenceKind.ORPHANED)).containsExactly("ITEM#acme#X-1");
     assertThat(rds.get(DifferenceKind.ABSENT)).containsExactly(id(8));

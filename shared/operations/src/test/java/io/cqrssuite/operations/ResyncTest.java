@@ -98,8 +98,13 @@ class ResyncTest extends OperationsFixture {
     }
 
     @Override
-    public String contentHash(ChangeRecord change) {
-      return target.contentHash(change);
+    public ObjectNode expectedContent(ChangeRecord change) {
+      return target.expectedContent(change);
+    }
+
+    @Override
+    public Map<String, ObjectNode> storedContent(Collection<String> ids) throws Exception {
+      return target.storedContent(ids);
     }
 
     @Override

@@ -82,27 +82,45 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
   }
 
   @Override
-  public String contentHash(ChangeRecord change) {
+  public ObjectNode expectedContent(ChangeRecord change) {
     try {
-      return hash((ObjectNode) JSON.readTree(projection.live(change)), ignored);
+      return content((ObjectNode) JSON.readTree(projection.live(change)), ignored);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read back the document of " + change.id(), e);
     }
   }
 
-  private static String hash(ObjectNode document, Set<String> ignored) {
+  /** The document without the fields the suite stamps and the ones ignored. */
+  private static ObjectNode content(ObjectNode document, Set<String> ignored) {
     ObjectNode content = document.deepCopy();
     content.remove(ignored);
     content.remove(DocumentProjection.VERSION);
     content.remove(DocumentProjection.IS_DELETED);
     content.remove(DocumentProjection.DELETED_AT);
-    return ContentHash.of(content);
+    return content;
+  }
+
+  @Override
+  public Map<String, ObjectNode> storedContent(Collection<String> ids) throws IOException {
+    Map<String, ObjectNode> found = new HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int start = 0; start < all.size(); start += PAGE) {
+      List<String> chunk = all.subList(start, Math.min(all.size(), start + PAGE));
+      var response = client.mget(m -> m.index(names.writeAlias()).ids(chunk), ObjectNode.class);
+      for (var doc : response.docs()) {
+        if (doc.isResult() && doc.result().found() && doc.result().source() != null
+            && !doc.result().source().path(DocumentProjection.IS_DELETED).asBoolean(false)) {
+          found.put(doc.result().id(), content(doc.result().source(), ignored));
+        }
+      }
+    }
+    return found;
   }
 
   private StoredEntity stored(String id, ObjectNode source) {
     long version = source.path(DocumentProjection.VERSION).asLong(-1);
     boolean deleted = source.path(DocumentProjection.IS_DELETED).asBoolean(false);
-    return new StoredEntity(id, version, deleted, deleted ? null : hash(source, ignored));
+    return new StoredEntity(id, version, deleted, deleted ? null : ContentHash.of(content(source, ignored)));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -107,6 +108,12 @@ final class MariaDbDialect implements SqlDialect {
         + " FROM information_schema.columns c JOIN information_schema.tables t"
         + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
         + " WHERE t.table_type = 'BASE TABLE' AND c.table_schema = DATABASE()";
+  }
+
+  /** MariaDB truncates to the column's precision (MySQL rounds, unless TIME_TRUNCATE_FRACTIONAL is set). */
+  @Override
+  public Instant asStored(Instant value) {
+    return value.truncatedTo(ChronoUnit.MICROS);
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -99,6 +100,11 @@ public final class PostgresDialect implements SqlDialect {
         + " FROM information_schema.columns c JOIN information_schema.tables t"
         + " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
         + " WHERE t.table_type = 'BASE TABLE' AND c.table_schema = current_schema()";
+  }
+
+  @Override
+  public Instant asStored(Instant value) {
+    return value.plusNanos(500).truncatedTo(ChronoUnit.MICROS);
   }
 
   @Override

@@ -97,7 +97,7 @@ public final class RdsReconcileTarget implements ReconcileTarget {
   }
 
   @Override
-  public String contentHash(ChangeRecord change) {
+  public ObjectNode expectedContent(ChangeRecord change) {
     VerifiedTable table;
     Object[] values;
     try {
@@ -105,7 +105,7 @@ public final class RdsReconcileTarget implements ReconcileTarget {
       values = RowValues.of(withoutIgnored(change), table, Instant.EPOCH);
     } catch (ColumnValueException e) {
       // The sync refuses this image, so no row can hold it: any stored content differs.
-      return "refused:" + e.getClass().getSimpleName();
+      return NODES.objectNode().put("refusedBySync", e.getClass().getSimpleName());
     } catch (SQLException e) {
       throw new IllegalStateException("the schema of " + mapping().table() + " could not be read: " + e.getMessage(), e);
     }
@@ -114,10 +114,10 @@ public final class RdsReconcileTarget implements ReconcileTarget {
     for (int i = 0; i < slots.size(); i++) {
       RowLayout.Slot slot = slots.get(i);
       if (!NOT_CONTENT.contains(slot.column())) {
-        content.set(slot.column(), expected(slot.type(), values[i]));
+        content.set(slot.column(), expected(slot.type(), values[i], connections.dialect()));
       }
     }
-    return ContentHash.of(content);
+    return content;
   }
 
   private ChangeRecord withoutIgnored(ChangeRecord change) {
@@ -130,7 +130,7 @@ public final class RdsReconcileTarget implements ReconcileTarget {
         change.table(), change.pk(), change.code(), change.id(), change.version(), change.deleted(), image, change.type());
   }
 
-  private static JsonNode expected(RdsColumnType type, Object value) {
+  private static JsonNode expected(RdsColumnType type, Object value, SqlDialect dialect) {
     if (value == null) {
       return NODES.nullNode();
     }
@@ -140,7 +140,7 @@ public final class RdsReconcileTarget implements ReconcileTarget {
       case BIGINT -> NODES.numberNode((Long) value);
       case NUMERIC -> NODES.numberNode((BigDecimal) value);
       case BOOLEAN -> NODES.booleanNode((Boolean) value);
-      case TIMESTAMP -> NODES.textNode(((Instant) value).truncatedTo(ChronoUnit.MILLIS).toString());
+      case TIMESTAMP -> NODES.textNode(dialect.asStored((Instant) value).truncatedTo(ChronoUnit.MILLIS).toString());
     };
   }
 
@@ -171,6 +171,37 @@ public final class RdsReconcileTarget implements ReconcileTarget {
               while (rows.next()) {
                 StoredEntity entity = stored(table, rows);
                 found.put(entity.id(), entity);
+              }
+            }
+          }
+        }
+        lease.connection().commit();
+      } catch (SQLException e) {
+        lease.evict();
+        throw e;
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Map<String, ObjectNode> storedContent(Collection<String> ids) throws SQLException {
+    Map<String, ObjectNode> found = new HashMap<>();
+    VerifiedTable table = schema.table(index);
+    List<String> all = new ArrayList<>(ids);
+    try (RdsConnections.Lease lease = connections.borrow()) {
+      try {
+        lease.limitTransaction();
+        for (int start = 0; start < all.size(); start += READ_CHUNK) {
+          List<String> chunk = all.subList(start, Math.min(all.size(), start + READ_CHUNK));
+          String sql = select(table) + " WHERE NOT is_deleted AND id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+          try (PreparedStatement statement = lease.connection().prepareStatement(sql)) {
+            for (int i = 0; i < chunk.size(); i++) {
+              statement.setString(i + 1, chunk.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+              while (rows.next()) {
+                found.put(rows.getString("id"), content(table, rows));
               }
             }
           }
@@ -327,6 +358,10 @@ public final class RdsReconcileTarget implements ReconcileTarget {
     if (deleted) {
       return new StoredEntity(id, version, true, null);
     }
+    return new StoredEntity(id, version, false, ContentHash.of(content(table, rows)));
+  }
+
+  private ObjectNode content(VerifiedTable table, ResultSet rows) throws SQLException {
     ObjectNode content = NODES.objectNode();
     String remaining = remainingColumn(table);
     for (RowLayout.Slot slot : table.layout().slots()) {
@@ -338,7 +373,7 @@ public final class RdsReconcileTarget implements ReconcileTarget {
         content.set(slot.column(), value);
       }
     }
-    return new StoredEntity(id, version, false, ContentHash.of(content));
+    return content;
   }
 
   private JsonNode read(ResultSet rows, RowLayout.Slot slot) throws SQLException {

@@ -63,6 +63,13 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
   /** {@code table_name, column_name, data_type, character_maximum_length} of the base tables of the current schema. */
   String schemaColumnsSql();
 
+  /**
+   * {@code value} as the engine keeps it once bound: PostgreSQL rounds to the microsecond (so a value a few hundred
+   * nanoseconds before a millisecond boundary is stored in the next millisecond), MariaDB truncates. Reconcile compares
+   * what it expects through this, so a rounding is not taken for drift.
+   */
+  Instant asStored(Instant value);
+
   /** Reads a {@code TIMESTAMP} column the way {@link #bind} wrote it; {@code null} for SQL {@code NULL}. */
   Instant readTimestamp(ResultSet rows, String column) throws SQLException;
 
