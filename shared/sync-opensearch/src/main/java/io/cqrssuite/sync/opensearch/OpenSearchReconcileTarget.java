@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -100,22 +101,7 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
     return content;
   }
 
-  @Override
-  public Map<String, ObjectNode> storedContent(Collection<String> ids) throws IOException {
-    Map<String, ObjectNode> found = new HashMap<>();
-    List<String> all = new ArrayList<>(ids);
-    for (int start = 0; start < all.size(); start += PAGE) {
-      List<String> chunk = all.subList(start, Math.min(all.size(), start + PAGE));
-      var response = client.mget(m -> m.index(names.writeAlias()).ids(chunk), ObjectNode.class);
-      for (var doc : response.docs()) {
-        if (doc.isResult() && doc.result().found() && doc.result().source() != null
-            && !doc.result().source().path(DocumentProjection.IS_DELETED).asBoolean(false)) {
-          found.put(doc.result().id(), content(doc.result().source(), ignored));
-        }
-      }
-    }
-    return found;
-  }
+
 
   private StoredEntity stored(String id, ObjectNode source) {
     long version = source.path(DocumentProjection.VERSION).asLong(-1);
@@ -126,17 +112,33 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
   @Override
   public Map<String, StoredEntity> read(Collection<String> ids) throws IOException {
     Map<String, StoredEntity> found = new HashMap<>();
+    documents(ids, (id, source) -> found.put(id, stored(id, source)));
+    return found;
+  }
+
+  @Override
+  public Map<String, ObjectNode> storedContent(Collection<String> ids) throws IOException {
+    Map<String, ObjectNode> found = new HashMap<>();
+    documents(ids, (id, source) -> {
+      if (!source.path(DocumentProjection.IS_DELETED).asBoolean(false)) {
+        found.put(id, content(source, ignored));
+      }
+    });
+    return found;
+  }
+
+  /** The stored documents of {@code ids}, by multi-get (real-time: not only what the last refresh made searchable). */
+  private void documents(Collection<String> ids, BiConsumer<String, ObjectNode> sink) throws IOException {
     List<String> all = new ArrayList<>(ids);
     for (int start = 0; start < all.size(); start += PAGE) {
       List<String> chunk = all.subList(start, Math.min(all.size(), start + PAGE));
       var response = client.mget(m -> m.index(names.writeAlias()).ids(chunk), ObjectNode.class);
       for (var doc : response.docs()) {
         if (doc.isResult() && doc.result().found() && doc.result().source() != null) {
-          found.put(doc.result().id(), stored(doc.result().id(), doc.result().source()));
+          sink.accept(doc.result().id(), doc.result().source());
         }
       }
     }
-    return found;
   }
 
   @Override

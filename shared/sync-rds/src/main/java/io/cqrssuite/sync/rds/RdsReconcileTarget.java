@@ -155,32 +155,11 @@ public final class RdsReconcileTarget implements ReconcileTarget {
   @Override
   public Map<String, StoredEntity> read(Collection<String> ids) throws SQLException {
     Map<String, StoredEntity> found = new HashMap<>();
-    List<String> all = new ArrayList<>(ids);
     VerifiedTable table = schema.table(index);
-    try (RdsConnections.Lease lease = connections.borrow()) {
-      try {
-        lease.limitTransaction();
-        for (int start = 0; start < all.size(); start += READ_CHUNK) {
-          List<String> chunk = all.subList(start, Math.min(all.size(), start + READ_CHUNK));
-          String sql = select(table) + " WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
-          try (PreparedStatement statement = lease.connection().prepareStatement(sql)) {
-            for (int i = 0; i < chunk.size(); i++) {
-              statement.setString(i + 1, chunk.get(i));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                StoredEntity entity = stored(table, rows);
-                found.put(entity.id(), entity);
-              }
-            }
-          }
-        }
-        lease.connection().commit();
-      } catch (SQLException e) {
-        lease.evict();
-        throw e;
-      }
-    }
+    rows(table, "", ids, rows -> {
+      StoredEntity entity = stored(table, rows);
+      found.put(entity.id(), entity);
+    });
     return found;
   }
 
@@ -188,20 +167,31 @@ public final class RdsReconcileTarget implements ReconcileTarget {
   public Map<String, ObjectNode> storedContent(Collection<String> ids) throws SQLException {
     Map<String, ObjectNode> found = new HashMap<>();
     VerifiedTable table = schema.table(index);
+    rows(table, "NOT is_deleted AND ", ids, rows -> found.put(rows.getString("id"), content(table, rows)));
+    return found;
+  }
+
+  private interface RowSink {
+    void accept(ResultSet rows) throws SQLException;
+  }
+
+  /** The rows of {@code ids} (and {@code condition}), in chunks of {@value #READ_CHUNK}, in one bounded transaction. */
+  private void rows(VerifiedTable table, String condition, Collection<String> ids, RowSink sink) throws SQLException {
     List<String> all = new ArrayList<>(ids);
     try (RdsConnections.Lease lease = connections.borrow()) {
       try {
         lease.limitTransaction();
         for (int start = 0; start < all.size(); start += READ_CHUNK) {
           List<String> chunk = all.subList(start, Math.min(all.size(), start + READ_CHUNK));
-          String sql = select(table) + " WHERE NOT is_deleted AND id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+          String sql =
+              select(table) + " WHERE " + condition + "id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
           try (PreparedStatement statement = lease.connection().prepareStatement(sql)) {
             for (int i = 0; i < chunk.size(); i++) {
               statement.setString(i + 1, chunk.get(i));
             }
             try (ResultSet rows = statement.executeQuery()) {
               while (rows.next()) {
-                found.put(rows.getString("id"), content(table, rows));
+                sink.accept(rows);
               }
             }
           }
@@ -212,7 +202,6 @@ public final class RdsReconcileTarget implements ReconcileTarget {
         throw e;
       }
     }
-    return found;
   }
 
   @Override
