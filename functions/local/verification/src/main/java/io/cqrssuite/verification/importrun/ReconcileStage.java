@@ -88,33 +88,49 @@ final class ReconcileStage {
         commands.tables().tableMappings("product").stream().filter(m -> m.table().equals(commands.tables().data())).findFirst().orElseThrow();
     SourceTable source = new SourceTable(cloud.dynamoDb().client(), data, images::resolve);
     try (RdsConnections connections = RdsConnections.of(rdsSettings, new InvocationDeadline(RetrySettings.defaults()))) {
-      RdsSchema schema = new RdsSchema(connections, List.of(ProductRdsMapping.product()));
-      List<ReconcileTarget> targets =
-          new ArrayList<>(
-              RdsReconcileTarget.of(connections, schema, new RdsSyncHandler(connections, schema, Clock.systemUTC()), Clock.systemUTC(), FED_FROM_COMMANDS));
       OpenSearchClient search = OpenSearchClients.create(searchSettings, "us-east-1");
-      ChangeSelector documents = new ChangeSelector.PkPrefix("PRODUCT#");
-      targets.add(
-          new OpenSearchReconcileTarget(
-              search, searchSettings.indexNames(), documents::accepts,
-              new OpenSearchSyncHandler(search, searchSettings.indexNames(), BulkLimits.defaults(), documents::accepts), Clock.systemUTC(),
-              FED_FROM_COMMANDS));
-      Predicate<String> scope = id -> TENANTS.contains(id.substring(0, Math.max(0, id.lastIndexOf('#'))));
-      Reconciler reconciler = new Reconciler(source, targets, JSON, Clock.systemUTC());
-      Reconciler.Result found = reconciler.run(Reconciler.Options.full().within(scope), null);
-      Reconciler.Result healed = reconciler.run(Reconciler.Options.full().within(scope).healing(true), null);
-      int foundCount = (int) found.differences().stream().filter(d -> d.kind().needsHealing()).count();
-      Report report =
-          new Report(damaged, foundCount, healed.json().path("healed").asLong(), healed.remaining(), (System.nanoTime() - t0) / 1e9);
-      out.printf("reconcile  %d differences made by hand (SQL and HTTP), %d found (%s), %d healed, %d remaining in %.2f s%n",
-          damaged, foundCount, kinds(found.differences()), report.healed(), report.remaining(), report.seconds());
-      // Anything found beyond the damage, or left after the heal, is named: the run's check is exact.
-      if (foundCount != damaged) {
-        found.differences().stream().filter(d -> d.kind().needsHealing()).forEach(d -> out.println("  found: " + d));
+      try {
+        return reconcile(source, connections, search, searchSettings, damaged, t0, out);
+      } finally {
+        search._transport().close();
       }
-      healed.json().path("remainingDifferences").forEach(d -> out.println("  remaining: " + d));
-      return report;
     }
+  }
+
+  private static Report reconcile(
+      SourceTable source,
+      RdsConnections connections,
+      OpenSearchClient search,
+      OpenSearchSettings searchSettings,
+      int damaged,
+      long t0,
+      PrintStream out)
+      throws Exception {
+    RdsSchema schema = new RdsSchema(connections, List.of(ProductRdsMapping.product()));
+    List<ReconcileTarget> targets =
+        new ArrayList<>(
+            RdsReconcileTarget.of(connections, schema, new RdsSyncHandler(connections, schema, Clock.systemUTC()), Clock.systemUTC(), FED_FROM_COMMANDS));
+    ChangeSelector documents = new ChangeSelector.PkPrefix("PRODUCT#");
+    targets.add(
+        new OpenSearchReconcileTarget(
+            search, searchSettings.indexNames(), documents::accepts,
+            new OpenSearchSyncHandler(search, searchSettings.indexNames(), BulkLimits.defaults(), documents::accepts), Clock.systemUTC(),
+            FED_FROM_COMMANDS));
+    Predicate<String> scope = id -> TENANTS.contains(id.substring(0, Math.max(0, id.lastIndexOf('#'))));
+    Reconciler reconciler = new Reconciler(source, targets, JSON, Clock.systemUTC());
+    Reconciler.Result found = reconciler.run(Reconciler.Options.full().within(scope), null);
+    Reconciler.Result healed = reconciler.run(Reconciler.Options.full().within(scope).healing(true), null);
+    int foundCount = (int) found.differences().stream().filter(d -> d.kind().needsHealing()).count();
+    Report report =
+        new Report(damaged, foundCount, healed.json().path("healed").asLong(), healed.remaining(), (System.nanoTime() - t0) / 1e9);
+    out.printf("reconcile  %d differences made by hand (SQL and HTTP), %d found (%s), %d healed, %d remaining in %.2f s%n",
+        damaged, foundCount, kinds(found.differences()), report.healed(), report.remaining(), report.seconds());
+    // Anything found beyond the damage, or left after the heal, is named: the run's check is exact.
+    if (foundCount != damaged) {
+      found.differences().stream().filter(d -> d.kind().needsHealing()).forEach(d -> out.println("  found: " + d));
+    }
+    healed.json().path("remainingDifferences").forEach(d -> out.println("  remaining: " + d));
+    return report;
   }
 
   private static String kinds(List<Difference> differences) {
