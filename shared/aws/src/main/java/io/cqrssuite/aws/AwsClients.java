@@ -81,11 +81,6 @@ public final class AwsClients {
     return builder;
   }
 
-  /** The settings the clients are built with. */
-  public AwsSettings settings() {
-    return settings;
-  }
-
   /** The API call timeout a call starting now gets: the configured one, or the invocation's time left if shorter. */
   Duration callTimeoutNow() {
     return timeouts.timeoutNow();

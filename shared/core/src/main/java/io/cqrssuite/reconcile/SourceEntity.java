@@ -1,18 +1,4 @@
 package io.cqrssuite.reconcile;
 
-import io.cqrssuite.event.ChangeRecord;
-
-/** One entity as the source table holds it: the change that would sync it now. */
-public record SourceEntity(ChangeRecord change) {
-  public String id() {
-    return change.id();
-  }
-
-  public long version() {
-    return change.version();
-  }
-
-  public boolean deleted() {
-    return change.deleted();
-  }
-}
+/** One entity as the source table holds it: all the comparison reads of it. */
+public record SourceEntity(String id, long version, boolean deleted) {}

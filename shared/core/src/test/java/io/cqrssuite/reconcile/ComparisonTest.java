@@ -3,18 +3,17 @@ package io.cqrssuite.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrssuite.event.ChangeRecord;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The comparison rule, case by case, and the canonical hash that makes equal content equal. */
 class ComparisonTest {
   private static SourceEntity live(long version) {
-    return new SourceEntity(new ChangeRecord("t", "P", "c", "P#c", version, false, null));
+    return new SourceEntity("P#c", version, false);
   }
 
   private static SourceEntity deleted(long version) {
-    return new SourceEntity(new ChangeRecord("t", "P", "c", "P#c", version, true, null));
+    return new SourceEntity("P#c", version, true);
   }
 
   private static StoredEntity stored(long version, boolean deleted, String hash) {

@@ -247,7 +247,7 @@ public final class Reconciler {
   }
 
   private Optional<Difference> compare(int t, Summary summary, StoredEntity stored) {
-    SourceEntity entity = summary == null ? null : new SourceEntity(asChange(summary));
+    SourceEntity entity = summary == null ? null : new SourceEntity(summary.id(), summary.version(), summary.deleted());
     String expected = summary == null ? null : summary.hashes()[t];
     return Comparison.of(entity, stored, expected)
         .map(kind -> new Difference(
@@ -259,11 +259,6 @@ public final class Reconciler {
             expected,
             stored == null ? null : stored.contentHash(),
             List.of()));
-  }
-
-  /** Only what the comparison reads: id, version, deleted. */
-  private static ChangeRecord asChange(Summary summary) {
-    return new ChangeRecord("source", "", summary.id(), summary.id(), summary.version(), summary.deleted(), null);
   }
 
   /**

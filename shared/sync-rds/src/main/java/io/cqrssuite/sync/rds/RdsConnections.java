@@ -102,15 +102,6 @@ public final class RdsConnections implements AutoCloseable {
     return dialect;
   }
 
-  public int poolSize() {
-    return poolSize;
-  }
-
-  /** Idle connections kept for the next borrower (for tests). */
-  public synchronized int idleCount() {
-    return idle.size();
-  }
-
   /**
    * A live connection for the calling invocation, with its network timeout set to the time the invocation has
    * left; close the lease to give it back.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.retry.InvocationDeadline;
 import io.cqrssuite.sync.SyncOutcome;
+import io.cqrssuite.testing.polling.Eventually;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -102,19 +103,15 @@ class ConcurrentSyncTest {
             ? "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
             : "SELECT COUNT(*) FROM information_schema.processlist WHERE command = 'Query' AND info LIKE 'INSERT INTO product%'";
     try (Connection watcher = DriverManager.getConnection(fixture.engine.jdbcUrl(), fixture.engine.user(), fixture.engine.password())) {
-      for (int i = 0; i < 600; i++) {
+      Eventually.await("a session waiting for the lock", Duration.ofSeconds(30), () -> {
         if (stuck.isDone()) {
           throw new AssertionError("the invocation on the locked row ended instead of waiting: " + stuck.get());
         }
         try (Statement statement = watcher.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
           rows.next();
-          if (rows.getLong(1) > 0) {
-            return;
-          }
+          return rows.getLong(1) > 0;
         }
-        Thread.sleep(50);
-      }
+      });
     }
-    throw new AssertionError("no session ever waited for the lock");
   }
 }

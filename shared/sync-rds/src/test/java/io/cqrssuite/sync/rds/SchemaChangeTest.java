@@ -9,6 +9,7 @@ import io.cqrssuite.alarm.Severity;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.failure.FailureKind;
 import io.cqrssuite.sync.SyncOutcome;
+import io.cqrssuite.testing.polling.Eventually;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +33,7 @@ class SchemaChangeTest {
   /** Redeliveries last 200 x 25 ms = 5 s at least, far longer than the rename below. */
   private static final int MAX_DELIVERIES = 200;
   private static final Duration REDELIVERY_PAUSE = Duration.ofMillis(25);
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   @ParameterizedTest
   @ValueSource(strings = {"postgresql", "mariadb"})
@@ -67,17 +68,17 @@ class SchemaChangeTest {
                 }
               });
 
-      awaitUntil(() -> delivered.get() >= 3, "the first batches synced");
+      Eventually.await("the first batches synced", WAIT, () -> delivered.get() >= 3);
       database.execute("ALTER TABLE product RENAME COLUMN name TO product_name");
       try {
-        awaitUntil(
-            () -> stream.transientFailures() + stream.deadLetters().size() >= 3 * ENTITIES,
-            "deliveries failing while the column is renamed");
+        Eventually.await(
+            "deliveries failing while the column is renamed", WAIT,
+            () -> stream.transientFailures() + stream.deadLetters().size() >= 3 * ENTITIES);
       } finally {
         database.execute("ALTER TABLE product RENAME COLUMN product_name TO name");
       }
       long restoredAt = delivered.get();
-      awaitUntil(() -> delivered.get() >= restoredAt + 3, "batches synced after the column is back");
+      Eventually.await("batches synced after the column is back", WAIT, () -> delivered.get() >= restoredAt + 3);
       stop.set(true);
       writer.get(30, TimeUnit.SECONDS);
 
@@ -182,14 +183,4 @@ class SchemaChangeTest {
         });
   }
 
-  /** Polls until the condition holds, failing after a deadline: no sleep stands in for synchronisation. */
-  private static void awaitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(5);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.chaos;
 
+import io.cqrssuite.testing.polling.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -277,7 +278,7 @@ class HttpFaultProxyTest {
 
   @Test
   void closeReleasesThePortTheThreadsAndEveryConnection() throws Exception {
-    long descriptorsBefore = Eventually.openFileDescriptors();
+    long descriptorsBefore = Leaks.openFileDescriptors();
     HttpFaultProxy proxy = proxy(FaultPlan.none());
     int port = proxy.port();
     String threadPrefix = "http-fault-proxy-" + port + "-";
@@ -293,7 +294,7 @@ class HttpFaultProxyTest {
       }
     }
     Eventually.await("200 short connections end", Duration.ofSeconds(5), () -> proxy.liveConnections() == 0);
-    assertThat(Eventually.threadsNamed(threadPrefix)).isLessThan(20);
+    assertThat(Leaks.threadsNamed(threadPrefix)).isLessThan(20);
 
     Socket held = new Socket(InetAddress.getLoopbackAddress(), port);
     held.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -303,11 +304,11 @@ class HttpFaultProxyTest {
     assertThatThrownBy(() -> held.getInputStream().readAllBytes()).isInstanceOf(IOException.class);
     held.close();
     assertThat(proxy.liveConnections()).isZero();
-    Eventually.await("the proxy's threads end", Duration.ofSeconds(5), () -> Eventually.threadsNamed(threadPrefix) == 0);
+    Eventually.await("the proxy's threads end", Duration.ofSeconds(5), () -> Leaks.threadsNamed(threadPrefix) == 0);
     assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close()).isInstanceOf(ConnectException.class);
     assertThat(proxy.counts().connections()).isEqualTo(201);
     if (descriptorsBefore >= 0) {
-      assertThat(Eventually.openFileDescriptors()).isLessThan(descriptorsBefore + 30);
+      assertThat(Leaks.openFileDescriptors()).isLessThan(descriptorsBefore + 30);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.chaos;
 
+import io.cqrssuite.testing.polling.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -175,7 +176,7 @@ class TcpFaultProxyTest {
 
   @Test
   void closeReleasesThePortTheThreadsAndEveryConnection() throws Exception {
-    long descriptorsBefore = Eventually.openFileDescriptors();
+    long descriptorsBefore = Leaks.openFileDescriptors();
     Socket held;
     int port;
     String threadPrefix;
@@ -191,7 +192,7 @@ class TcpFaultProxyTest {
       }
       Eventually.await("200 short connections end", Duration.ofSeconds(5), () -> proxy.liveConnections() == 0);
       // The pool reuses its threads: short connections one after the other need a handful, not 400.
-      assertThat(Eventually.threadsNamed(threadPrefix)).isLessThan(20);
+      assertThat(Leaks.threadsNamed(threadPrefix)).isLessThan(20);
 
       held = new Socket(InetAddress.getLoopbackAddress(), port);
       held.getOutputStream().write(1);
@@ -201,13 +202,13 @@ class TcpFaultProxyTest {
       assertThatThrownBy(() -> held.getInputStream().read()).isInstanceOf(IOException.class);
       held.close();
       assertThat(proxy.liveConnections()).isZero();
-      Eventually.await("the proxy's threads end", Duration.ofSeconds(5), () -> Eventually.threadsNamed(threadPrefix) == 0);
+      Eventually.await("the proxy's threads end", Duration.ofSeconds(5), () -> Leaks.threadsNamed(threadPrefix) == 0);
       assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
           .isInstanceOf(ConnectException.class);
     }
     if (descriptorsBefore >= 0) {
       // 200 leaked connections would leave hundreds of sockets open; a few may belong to other threads of the JVM.
-      assertThat(Eventually.openFileDescriptors()).isLessThan(descriptorsBefore + 30);
+      assertThat(Leaks.openFileDescriptors()).isLessThan(descriptorsBefore + 30);
     }
   }
 

@@ -3,24 +3,16 @@ package io.cqrssuite.verification.importrun;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cqrssuite.fixtures.SampleEvents;
-import io.cqrssuite.sync.opensearch.OpenSearchClients;
-import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
-import io.cqrssuite.sync.opensearch.OpenSearchSettings;
-import io.cqrssuite.sync.rds.PasswordSource;
-import io.cqrssuite.sync.rds.SchemaMigrations;
-import io.cqrssuite.sync.rds.SqlDialect;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
-import io.cqrssuite.testing.engine.PostgresEngine;
-import io.cqrssuite.testing.engine.TestEngines;
 import io.cqrssuite.testing.stepfunctions.WorkflowRuntime;
 import io.cqrssuite.verification.cloud.LocalCloud;
+import io.cqrssuite.verification.workload.FreshReadModels;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The import stages' test bed: the local cloud (dynalite, ElasticMQ, the S3 stand-in, the Step Functions harness
@@ -39,24 +31,12 @@ record ImportCloud(LocalCloud cloud, TenantReadModelCheck.ReadModels readModels)
     Optional<WorkflowRuntime> runtime = WorkflowRuntime.find();
     assumeTrue(runtime.isPresent(), WorkflowRuntime.INSTALL_HINT);
 
-    PostgresEngine postgres = TestEngines.postgres();
-    String jdbcUrl = postgres.createDatabase(name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
-    new SchemaMigrations(jdbcUrl, postgres.user(), PasswordSource.fixed(postgres.password()))
-        .migrate(SchemaMigrations.classpathLocation(SqlDialect.forJdbcUrl(jdbcUrl)));
     Map<String, String> env = new HashMap<>();
     env.put("AWS_REGION", "us-east-1");
     env.put("SUITE_LOG_LEVEL", "ERROR");
     env.put("SUITE_METRICS", "off");
     env.put("SUITE_UNHANDLED_EVENTS", "fail");
-    env.put("SUITE_RDS_URL", jdbcUrl);
-    env.put("SUITE_RDS_USER", postgres.user());
-    env.put("SUITE_RDS_PASSWORD", postgres.password());
-    env.put("SUITE_OPENSEARCH_ENDPOINT", TestEngines.openSearch().endpoint().toString());
-    env.put("SUITE_OPENSEARCH_INDEX", name + UUID.randomUUID().toString().replace("-", "").substring(0, 10));
-    env.put("SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json");
-    OpenSearchSettings search = OpenSearchSettings.fromEnvironment(env).orElseThrow();
-    new OpenSearchIndexes(OpenSearchClients.create(search, "us-east-1"), search.indexNames(), OpenSearchIndexes.template(search.templateResource()))
-        .ensure();
+    env.putAll(FreshReadModels.create(name));
     TenantReadModelCheck.ReadModels readModels = WorkflowStages.readModels(env);
     return new ImportCloud(LocalCloud.start(new LocalCloud.Options(ROOT, dynalite.get(), runtime.get(), chunkRows, QUIET), env), readModels);
   }

@@ -1,5 +1,6 @@
 package io.cqrssuite.verification.permissions;
 
+import io.cqrssuite.testing.polling.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,7 +42,6 @@ import io.cqrssuite.testing.permissions.RecordingHttpProxy;
 import io.cqrssuite.testing.stepfunctions.LambdaInvokeBridge;
 import io.cqrssuite.testing.stepfunctions.LocalStepFunctions;
 import io.cqrssuite.testing.stepfunctions.WorkflowRuntime;
-import io.cqrssuite.verification.chaos.Eventually;
 import io.cqrssuite.verification.cloud.LocalCloud;
 import io.cqrssuite.verification.importrun.CommandStage;
 import io.cqrssuite.verification.importrun.ImportStage;
