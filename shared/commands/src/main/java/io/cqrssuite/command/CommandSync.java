@@ -94,6 +94,18 @@ public final class CommandSync {
     throw new TransientException(tables.data() + ": " + pk + "#" + code + " changed under " + ROUNDS + " consecutive attempts to apply version " + version);
   }
 
+  /**
+   * The data item a command image becomes, as {@link #apply(ObjectNode)} writes it: the image less its TTL, keyed by
+   * the plain code. For tools that fill a data table the way the command side would (a generated source, a restore).
+   */
+  public static Map<String, AttributeValue> dataItem(ObjectNode commandImage) {
+    String code = commandImage.hasNonNull("code") ? text(commandImage, "code") : codeOfKey(text(commandImage, "sk"));
+    Map<String, AttributeValue> data = ItemJson.toItem(commandImage);
+    data.remove("ttl");
+    data.put("sk", AttributeValue.fromS(code));
+    return data;
+  }
+
   /** Writes a previous state once; a second write of the same version is a replay and changes nothing. */
   private void archive(Map<String, AttributeValue> state, String code, long version) {
     Map<String, AttributeValue> item = new HashMap<>(state);

@@ -48,7 +48,11 @@ class CommandHelpTest {
             "dlq",
             "dlq list",
             "dlq export",
-            "dlq replay")
+            "dlq replay",
+            "reconcile",
+            "reconcile --mode nonsense",
+            "resync",
+            "resync --since yesterday")
         .flatMap(line -> Stream.of(line + " --help", line + " -h"));
   }
 

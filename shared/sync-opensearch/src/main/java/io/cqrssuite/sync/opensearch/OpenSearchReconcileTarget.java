@@ -172,6 +172,9 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
 
   @Override
   public Counts counts() throws IOException {
+    // _count sees only what the last refresh made searchable: a count right after a resync or a heal would miss up
+    // to a refresh interval of writes, and counts have no re-check to clear that. One refresh per count is cheap.
+    client.indices().refresh(r -> r.index(names.writeAlias()));
     long tombstones =
         client.count(c -> c.index(names.writeAlias()).query(q -> q.term(t -> t.field(DocumentProjection.IS_DELETED).value(FieldValue.of(true)))))
             .count();

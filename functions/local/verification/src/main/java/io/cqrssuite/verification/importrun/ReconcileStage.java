@@ -2,29 +2,13 @@ package io.cqrssuite.verification.importrun;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrssuite.catalog.product.ProductRdsMapping;
-import io.cqrssuite.command.CommandImages;
-import io.cqrssuite.command.CommandSettings;
-import io.cqrssuite.entity.TableMapping;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.operations.Reconciler;
-import io.cqrssuite.operations.SourceTable;
 import io.cqrssuite.reconcile.Difference;
-import io.cqrssuite.reconcile.ReconcileTarget;
-import io.cqrssuite.retry.InvocationDeadline;
-import io.cqrssuite.retry.RetrySettings;
-import io.cqrssuite.sync.ChangeSelector;
-import io.cqrssuite.sync.opensearch.BulkLimits;
-import io.cqrssuite.sync.opensearch.OpenSearchClients;
-import io.cqrssuite.sync.opensearch.OpenSearchReconcileTarget;
 import io.cqrssuite.sync.opensearch.OpenSearchSettings;
-import io.cqrssuite.sync.opensearch.OpenSearchSyncHandler;
-import io.cqrssuite.sync.rds.RdsConnections;
-import io.cqrssuite.sync.rds.RdsReconcileTarget;
-import io.cqrssuite.sync.rds.RdsSchema;
 import io.cqrssuite.sync.rds.RdsSettings;
-import io.cqrssuite.sync.rds.RdsSyncHandler;
 import io.cqrssuite.verification.cloud.LocalCloud;
+import io.cqrssuite.verification.operations.CatalogOperations;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,13 +23,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.opensearch.client.opensearch.OpenSearchClient;
 
 /**
  * The run's operations stage (issue 13, point 6): after the live sync, the read models are damaged on purpose behind
@@ -59,11 +43,6 @@ import org.opensearch.client.opensearch.OpenSearchClient;
  */
 final class ReconcileStage {
   private static final ObjectMapper JSON = EventJson.newMapper();
-  /**
-   * The read models are fed from the command table's stream, whose images carry the versioned sort key
-   * ({@code code@0000000003}) and the command's TTL; the data table holds the plain code and no TTL.
-   */
-  private static final Set<String> FED_FROM_COMMANDS = Set.of("sk", "ttl");
   private static final Set<String> TENANTS = Set.of("PRODUCT#" + CommandStage.TENANT, "PRODUCT#" + WorkflowStages.IMPORT_TENANT);
 
   private ReconcileStage() {}
@@ -77,47 +56,25 @@ final class ReconcileStage {
 
   static Report run(LocalCloud cloud, Map<String, String> functionEnv, PrintStream out) throws Exception {
     long t0 = System.nanoTime();
-    Map<String, String> env = cloud.environment();
     RdsSettings rdsSettings = RdsSettings.fromEnvironment(functionEnv);
     OpenSearchSettings searchSettings = OpenSearchSettings.fromEnvironment(functionEnv).orElseThrow();
     int damaged = damage(rdsSettings, searchSettings);
-
-    CommandSettings commands = CommandSettings.fromEnvironment(env).orElseThrow();
-    CommandImages images = new CommandImages(cloud::s3, commands, JSON);
-    TableMapping data =
-        commands.tables().tableMappings("product").stream().filter(m -> m.table().equals(commands.tables().data())).findFirst().orElseThrow();
-    SourceTable source = new SourceTable(cloud.dynamoDb().client(), data, images::resolve);
-    try (RdsConnections connections = RdsConnections.of(rdsSettings, new InvocationDeadline(RetrySettings.defaults()))) {
-      OpenSearchClient search = OpenSearchClients.create(searchSettings, "us-east-1");
-      try {
-        return reconcile(source, connections, search, searchSettings, damaged, t0, out);
-      } finally {
-        search._transport().close();
+    // The local cloud's places (its DynamoDB, S3 and tables) with the read models the function writes.
+    Map<String, String> env = new HashMap<>(cloud.environment());
+    functionEnv.forEach((name, value) -> {
+      if (name.startsWith("SUITE_RDS_") || name.startsWith("SUITE_OPENSEARCH_")) {
+        env.put(name, value);
       }
+    });
+    try (CatalogOperations operations =
+        CatalogOperations.open(env, null, Set.of(CatalogOperations.RDS, CatalogOperations.OPENSEARCH))) {
+      return reconcile(operations, damaged, t0, out);
     }
   }
 
-  private static Report reconcile(
-      SourceTable source,
-      RdsConnections connections,
-      OpenSearchClient search,
-      OpenSearchSettings searchSettings,
-      int damaged,
-      long t0,
-      PrintStream out)
-      throws Exception {
-    RdsSchema schema = new RdsSchema(connections, List.of(ProductRdsMapping.product()));
-    List<ReconcileTarget> targets =
-        new ArrayList<>(
-            RdsReconcileTarget.of(connections, schema, new RdsSyncHandler(connections, schema, Clock.systemUTC()), Clock.systemUTC(), FED_FROM_COMMANDS));
-    ChangeSelector documents = new ChangeSelector.PkPrefix("PRODUCT#");
-    targets.add(
-        new OpenSearchReconcileTarget(
-            search, searchSettings.indexNames(), documents::accepts,
-            new OpenSearchSyncHandler(search, searchSettings.indexNames(), BulkLimits.defaults(), documents::accepts), Clock.systemUTC(),
-            FED_FROM_COMMANDS));
+  private static Report reconcile(CatalogOperations operations, int damaged, long t0, PrintStream out) throws Exception {
     Predicate<String> scope = id -> TENANTS.contains(id.substring(0, Math.max(0, id.lastIndexOf('#'))));
-    Reconciler reconciler = new Reconciler(source, targets, JSON, Clock.systemUTC());
+    Reconciler reconciler = new Reconciler(operations.source(), operations.targets(), JSON, Clock.systemUTC());
     Reconciler.Result found = reconciler.run(Reconciler.Options.full().within(scope), null);
     Reconciler.Result healed = reconciler.run(Reconciler.Options.full().within(scope).healing(true), null);
     int foundCount = (int) found.differences().stream().filter(d -> d.kind().needsHealing()).count();
