@@ -59,13 +59,9 @@ final class ReconcileStage {
     RdsSettings rdsSettings = RdsSettings.fromEnvironment(functionEnv);
     OpenSearchSettings searchSettings = OpenSearchSettings.fromEnvironment(functionEnv).orElseThrow();
     int damaged = damage(rdsSettings, searchSettings);
-    // The local cloud's places (its DynamoDB, S3 and tables) with the read models the function writes.
-    Map<String, String> env = new HashMap<>(cloud.environment());
-    functionEnv.forEach((name, value) -> {
-      if (name.startsWith("SUITE_RDS_") || name.startsWith("SUITE_OPENSEARCH_")) {
-        env.put(name, value);
-      }
-    });
+    // The function's read models, with the local cloud's places (its DynamoDB, S3 and tables) over the rest.
+    Map<String, String> env = new HashMap<>(functionEnv);
+    env.putAll(cloud.environment());
     try (CatalogOperations operations =
         CatalogOperations.open(env, null, Set.of(CatalogOperations.RDS, CatalogOperations.OPENSEARCH))) {
       return reconcile(operations, damaged, t0, out);
