@@ -132,11 +132,20 @@ public final class Resync {
 
   /**
    * What one call of {@link #runSegment} did: {@code entities} is the segment's count so far (its checkpoint's
-   * included), {@code written}, {@code unchanged} and {@code failed} this call's; {@code stopped} names a page that
+   * included), {@code scanned} the entities this call took, {@code written}, {@code unchanged} and {@code failed}
+   * this call's writes (one per read model that takes an entity); {@code stopped} names a page that
    * could not be written (the segment is then not done, and its checkpoint stays before that page).
    */
   public record SegmentResult(
-      int segment, boolean done, boolean resumed, long entities, long written, long unchanged, long failed, String stopped) {}
+      int segment,
+      boolean done,
+      boolean resumed,
+      long entities,
+      long scanned,
+      long written,
+      long unchanged,
+      long failed,
+      String stopped) {}
 
   /**
    * Runs one segment of {@code options} from its checkpoint until it is done, a page cannot be written, or
@@ -151,13 +160,14 @@ public final class Resync {
     Tally tally = new Tally();
     segment(segment, options, checkpoints, tally, Progress.none(), goOn);
     return new SegmentResult(
-        segment, tally.done.get() == 1, tally.resumed.get() == 1, tally.entities.get(), tally.written.get(),
+        segment, tally.done.get() == 1, tally.resumed.get() == 1, tally.entities.get(), tally.scanned.get(), tally.written.get(),
         tally.unchanged.get(), tally.failed.get(), tally.stopped.isEmpty() ? null : tally.stopped.get(0));
   }
 
   /** Counters of a run, shared by its segments' threads. */
   private static final class Tally {
     final AtomicLong entities = new AtomicLong();
+    final AtomicLong scanned = new AtomicLong();
     final AtomicLong written = new AtomicLong();
     final AtomicLong unchanged = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
@@ -196,6 +206,7 @@ public final class Resync {
         }
         segmentEntities[0] += changes.size();
         tally.entities.addAndGet(changes.size());
+        tally.scanned.addAndGet(changes.size());
         checkpoints.save(s, new ResyncCheckpoints.State(next, next == null, segmentEntities[0]));
         if (next == null) {
           tally.done.incrementAndGet();
