@@ -18,7 +18,9 @@ import io.cqrssuite.reconcile.StoredEntity;
 import io.cqrssuite.report.NdjsonReport;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -43,6 +45,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * model's copy again, and only what still differs counts (an entity written while the scan ran is no difference).
  * A read model newer than the source is never one. After a heal, the healed ids are compared once more: {@code healed}
  * is what is gone, {@code remaining} what is not (including orphans left alone without {@code healOrphans}).
+ *
+ * <p>With a settling window ({@link Options#settledFor}), a difference whose source changed within it is left out
+ * after the second look and counted as {@code young}: a scheduled reconcile runs while the stream delivers, and a
+ * change seconds old is the sync's to write, not a fault.
  */
 public final class Reconciler {
   /** Changes per heal write: the sync's own batching splits them further. */
@@ -62,10 +68,23 @@ public final class Reconciler {
    * @param perSegment ids per drawn segment ({@link Mode#SAMPLED})
    */
   public record Options(
-      Mode mode, int segments, int perSegment, long seed, boolean heal, boolean healOrphans, Predicate<String> scope) {
+      Mode mode,
+      int segments,
+      int perSegment,
+      long seed,
+      boolean heal,
+      boolean healOrphans,
+      Predicate<String> scope,
+      Settling settling) {
     /** Every entity in scope. */
     public Options(Mode mode, int segments, int perSegment, long seed, boolean heal, boolean healOrphans) {
       this(mode, segments, perSegment, seed, heal, healOrphans, id -> true);
+    }
+
+    /** Every difference counts, however young its change. */
+    public Options(
+        Mode mode, int segments, int perSegment, long seed, boolean heal, boolean healOrphans, Predicate<String> scope) {
+      this(mode, segments, perSegment, seed, heal, healOrphans, scope, null);
     }
 
     public Options {
@@ -82,7 +101,7 @@ public final class Reconciler {
     }
 
     public Options healing(boolean orphansToo) {
-      return new Options(mode, segments, perSegment, seed, true, orphansToo, scope);
+      return new Options(mode, segments, perSegment, seed, true, orphansToo, scope, settling);
     }
 
     /**
@@ -90,7 +109,28 @@ public final class Reconciler {
      * by several sources is reconciled with each, and what the others wrote is not an orphan of this one.
      */
     public Options within(Predicate<String> scope) {
-      return new Options(mode, segments, perSegment, seed, heal, healOrphans, scope);
+      return new Options(mode, segments, perSegment, seed, heal, healOrphans, scope, settling);
+    }
+
+    /**
+     * Leaves out the differences of entities whose source changed less than {@code window} ago, by the ISO-8601 time
+     * in their {@code changedAttribute} ({@code updatedAt}): the live sync may not have delivered that change yet. They
+     * are counted as {@code young}, never reported, alarmed or healed; an entity without the attribute is settled.
+     */
+    public Options settledFor(Duration window, String changedAttribute) {
+      return new Options(mode, segments, perSegment, seed, heal, healOrphans, scope, new Settling(window, changedAttribute));
+    }
+  }
+
+  /** How long a source change is left to the live sync before a difference of its entity counts. */
+  public record Settling(Duration window, String changedAttribute) {
+    public Settling {
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("a settling window cannot be negative: " + window);
+      }
+      if (changedAttribute == null || changedAttribute.isBlank()) {
+        throw new IllegalArgumentException("a settling window needs the attribute that holds each item's change time");
+      }
     }
   }
 
@@ -108,7 +148,8 @@ public final class Reconciler {
 
   /** A source entity reduced to what the comparison needs; the image is read again for a heal. */
   private record Summary(
-      String id, long version, boolean deleted, Map<String, AttributeValue> key, boolean[] accepted, String[] hashes) {}
+      String id, long version, boolean deleted, Map<String, AttributeValue> key, boolean[] accepted, String[] hashes,
+      Instant changedAt) {}
 
   /** The result, as the JSON line a command prints; {@code report} is the NDJSON file of the differences or null. */
   public record Result(ObjectNode json, List<Difference> differences, long remaining) {}
@@ -129,21 +170,23 @@ public final class Reconciler {
     Map<String, Summary> sourceById = new ConcurrentHashMap<>();
     long loadStart = System.nanoTime();
     Predicate<String> scope = options.scope();
+    String changed = options.settling() == null ? null : options.settling().changedAttribute();
     if (options.mode() == Mode.FULL) {
       source.scan(options.segments(), item -> {
         if (scope.test(item.change().id())) {
-          sourceById.put(item.change().id(), summary(item));
+          sourceById.put(item.change().id(), summary(item, changed));
         }
       });
     } else {
       source.sample(options.segments(), options.perSegment(), options.seed(), item -> {
         if (scope.test(item.change().id())) {
-          sourceById.put(item.change().id(), summary(item));
+          sourceById.put(item.change().id(), summary(item, changed));
         }
       });
     }
     double loadSeconds = seconds(loadStart);
     List<Difference> found = new ArrayList<>();
+    long young = 0;
     ArrayNode perTarget = json.putArray("targets");
     long compareStart = System.nanoTime();
     for (int t = 0; t < targets.size(); t++) {
@@ -151,12 +194,16 @@ public final class Reconciler {
       List<Difference> candidates =
           options.mode() == Mode.FULL ? compareAll(t, sourceById, scope) : compareSampled(t, sourceById);
       int candidateCount = candidates.size();
-      List<Difference> confirmed = named(t, recheck(t, candidates, sourceById), sourceById);
+      List<Difference> rechecked = recheck(t, candidates, sourceById, changed);
+      List<Difference> settled = settled(rechecked, sourceById, options.settling(), started);
+      young += rechecked.size() - settled.size();
+      List<Difference> confirmed = named(t, settled, sourceById);
       found.addAll(confirmed);
       ObjectNode entry = perTarget.addObject();
       entry.put("target", target.name());
       entry.put("candidates", candidateCount);
-      entry.put("clearedOnRecheck", candidateCount - confirmed.size());
+      entry.put("clearedOnRecheck", candidateCount - rechecked.size());
+      entry.put("young", rechecked.size() - settled.size());
       entry.set("found", byKind(confirmed));
     }
     double compareSeconds = seconds(compareStart);
@@ -169,7 +216,7 @@ public final class Reconciler {
       for (int t = 0; t < targets.size(); t++) {
         String name = targets.get(t).name();
         List<Difference> mine = found.stream().filter(d -> d.target().equals(name) && d.kind().needsHealing()).toList();
-        after.addAll(recheck(t, mine, sourceById).stream().filter(d -> d.kind().needsHealing()).toList());
+        after.addAll(recheck(t, mine, sourceById, changed).stream().filter(d -> d.kind().needsHealing()).toList());
       }
       remaining = after.size();
       healed = needHealing - remaining;
@@ -181,6 +228,10 @@ public final class Reconciler {
     json.put("sourceUnmapped", source.unmapped());
     json.set("found", byKind(found));
     json.put("differences", found.size());
+    if (options.settling() != null) {
+      json.put("young", young);
+      json.put("youngerThan", options.settling().window().toString());
+    }
     json.put("healed", healed);
     json.put("remaining", remaining);
     json.put("readCapacityUnits", source.consumedCapacity());
@@ -197,7 +248,7 @@ public final class Reconciler {
     return new Result(json, found, remaining);
   }
 
-  private Summary summary(SourceTable.SourceItem item) {
+  private Summary summary(SourceTable.SourceItem item, String changedAttribute) {
     ChangeRecord change = item.change();
     String[] hashes = new String[targets.size()];
     boolean[] accepted = new boolean[targets.size()];
@@ -208,7 +259,41 @@ public final class Reconciler {
         hashes[t] = target.contentHash(change);
       }
     }
-    return new Summary(change.id(), change.version(), change.deleted(), item.key(), accepted, hashes);
+    return new Summary(change.id(), change.version(), change.deleted(), item.key(), accepted, hashes, changedAt(change, changedAttribute));
+  }
+
+  /** The change time the settling window reads, or null when none is asked for or the item has none. */
+  private static Instant changedAt(ChangeRecord change, String attribute) {
+    if (attribute == null || change.image() == null) {
+      return null;
+    }
+    String value = change.image().path(attribute).asText(null);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      // Not a time: the entity cannot be told young, so its differences count.
+      return null;
+    }
+  }
+
+  /** The differences whose source changed before the settling window (all of them without one; orphans always). */
+  private static List<Difference> settled(
+      List<Difference> differences, Map<String, Summary> sourceById, Settling settling, Instant now) {
+    if (settling == null) {
+      return differences;
+    }
+    Instant settledBefore = now.minus(settling.window());
+    List<Difference> settled = new ArrayList<>(differences.size());
+    for (Difference difference : differences) {
+      Summary summary = sourceById.get(difference.id());
+      if (summary == null || summary.changedAt() == null || !summary.changedAt().isAfter(settledBefore)) {
+        settled.add(difference);
+      }
+    }
+    return settled;
   }
 
   private static boolean accepted(int t, Summary summary) {
@@ -266,7 +351,8 @@ public final class Reconciler {
    * orphan's source key is unknown to the scan; it is looked up by the key the mapping gives its id, when the mapping
    * can be inverted, else it stays as found.
    */
-  private List<Difference> recheck(int t, List<Difference> candidates, Map<String, Summary> sourceById) throws Exception {
+  private List<Difference> recheck(int t, List<Difference> candidates, Map<String, Summary> sourceById, String changedAttribute)
+      throws Exception {
     if (candidates.isEmpty()) {
       return List.of();
     }
@@ -279,7 +365,7 @@ public final class Reconciler {
       Summary now = null;
       if (key != null) {
         Optional<SourceTable.SourceItem> fresh = source.read(key);
-        now = fresh.map(this::summary).orElse(null);
+        now = fresh.map(item -> summary(item, changedAttribute)).orElse(null);
         if (now != null) {
           sourceById.put(now.id(), now);
         } else {

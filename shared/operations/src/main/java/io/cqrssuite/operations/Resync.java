@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -32,6 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * ResyncCheckpoints}); a run given the same checkpoints continues where the last one stopped. A page whose changes
  * fail (after {@value #ATTEMPTS} tries of the failed ones) stops its segment at the page before it: nothing is
  * skipped, and the next run retries from there.
+ *
+ * <p>{@link #run} scans every segment at once, in this process; {@link #runSegment} one segment, for a worker that
+ * has a time limit and is called again until the segment is done (the deployed resync workflow's Lambda task).
  */
 public final class Resync {
   static final int ATTEMPTS = 3;
@@ -78,13 +82,7 @@ public final class Resync {
   /** Runs (or resumes) the resync; the JSON result names what was written and what is left. */
   public ObjectNode run(Options options, ResyncCheckpoints checkpoints, Progress progress) throws Exception {
     long t0 = System.nanoTime();
-    AtomicLong entities = new AtomicLong();
-    AtomicLong written = new AtomicLong();
-    AtomicLong unchanged = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    AtomicInteger done = new AtomicInteger();
-    AtomicInteger resumed = new AtomicInteger();
-    List<String> stopped = Collections.synchronizedList(new ArrayList<>());
+    Tally tally = new Tally();
     ExecutorService threads = Executors.newFixedThreadPool(options.segments(), task -> {
       Thread thread = new Thread(task, "resync-segment");
       thread.setDaemon(true);
@@ -95,39 +93,7 @@ public final class Resync {
       for (int segment = 0; segment < options.segments(); segment++) {
         int s = segment;
         running.add(threads.submit(() -> {
-          Optional<ResyncCheckpoints.State> state = checkpoints.load(s);
-          if (state.isPresent() && state.get().done()) {
-            done.incrementAndGet();
-            entities.addAndGet(state.get().entities());
-            return null;
-          }
-          Map<String, AttributeValue> start = state.map(ResyncCheckpoints.State::next).orElse(null);
-          if (start != null) {
-            resumed.incrementAndGet();
-          }
-          long[] segmentEntities = {state.map(ResyncCheckpoints.State::entities).orElse(0L)};
-          entities.addAndGet(segmentEntities[0]);
-          source.scanPages(s, options.segments(), start, options.changedAttribute(), options.since(), (items, next) -> {
-            List<ChangeRecord> changes = items.stream().map(SourceTable.SourceItem::change).toList();
-            for (ReconcileTarget target : targets) {
-              List<ChangeRecord> taken = changes.stream().filter(target::accepts).toList();
-              long[] counts = write(target, taken);
-              written.addAndGet(counts[0]);
-              unchanged.addAndGet(counts[1]);
-              if (counts[2] > 0) {
-                failed.addAndGet(counts[2]);
-                stopped.add("segment " + s + ": " + counts[2] + " change(s) failed in " + target.name());
-                throw new SegmentStopped();
-              }
-            }
-            segmentEntities[0] += changes.size();
-            entities.addAndGet(changes.size());
-            checkpoints.save(s, new ResyncCheckpoints.State(next, next == null, segmentEntities[0]));
-            if (next == null) {
-              done.incrementAndGet();
-            }
-            progress.update(entities.get(), done.get(), options.segments());
-          });
+          segment(s, options, checkpoints, tally, progress, () -> true);
           return null;
         }));
       }
@@ -135,9 +101,7 @@ public final class Resync {
         try {
           segment.get();
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof SegmentStopped)) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-          }
+          throw e.getCause() instanceof Exception cause ? cause : e;
         }
       }
     } finally {
@@ -152,18 +116,109 @@ public final class Resync {
       json.put("cost", "a filtered scan on " + options.changedAttribute() + ": DynamoDB reads, and charges for, the whole table");
     }
     json.put("segments", options.segments());
-    json.put("segmentsDone", done.get());
-    json.put("segmentsResumed", resumed.get());
-    json.put("entities", entities.get());
-    json.put("written", written.get());
-    json.put("unchanged", unchanged.get());
-    json.put("failed", failed.get());
-    stopped.forEach(json.putArray("stopped")::add);
-    json.put("complete", done.get() == options.segments());
+    json.put("segmentsDone", tally.done.get());
+    json.put("segmentsResumed", tally.resumed.get());
+    json.put("entities", tally.entities.get());
+    json.put("written", tally.written.get());
+    json.put("unchanged", tally.unchanged.get());
+    json.put("failed", tally.failed.get());
+    tally.stopped.forEach(json.putArray("stopped")::add);
+    json.put("complete", tally.done.get() == options.segments());
     json.put("readCapacityUnits", source.consumedCapacity());
     json.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    json.put("entitiesPerSecond", Math.round(entities.get() / Math.max(seconds, 1e-9)));
+    json.put("entitiesPerSecond", Math.round(tally.entities.get() / Math.max(seconds, 1e-9)));
     return json;
+  }
+
+  /**
+   * What one call of {@link #runSegment} did: {@code entities} is the segment's count so far (its checkpoint's
+   * included), {@code scanned} the entities this call took, {@code written}, {@code unchanged} and {@code failed}
+   * this call's writes (one per read model that takes an entity); {@code stopped} names a page that
+   * could not be written (the segment is then not done, and its checkpoint stays before that page).
+   */
+  public record SegmentResult(
+      int segment,
+      boolean done,
+      boolean resumed,
+      long entities,
+      long scanned,
+      long written,
+      long unchanged,
+      long failed,
+      String stopped) {}
+
+  /**
+   * Runs one segment of {@code options} from its checkpoint until it is done, a page cannot be written, or
+   * {@code goOn} answers false: asked after each page, once that page is written everywhere and its checkpoint saved,
+   * so a worker with a time limit (a Lambda invocation) stops in time and the next call continues from there.
+   */
+  public SegmentResult runSegment(int segment, Options options, ResyncCheckpoints checkpoints, BooleanSupplier goOn)
+      throws Exception {
+    if (segment < 0 || segment >= options.segments()) {
+      throw new IllegalArgumentException("segment " + segment + " is not one of 0.." + (options.segments() - 1));
+    }
+    Tally tally = new Tally();
+    segment(segment, options, checkpoints, tally, Progress.none(), goOn);
+    return new SegmentResult(
+        segment, tally.done.get() == 1, tally.resumed.get() == 1, tally.entities.get(), tally.scanned.get(), tally.written.get(),
+        tally.unchanged.get(), tally.failed.get(), tally.stopped.isEmpty() ? null : tally.stopped.get(0));
+  }
+
+  /** Counters of a run, shared by its segments' threads. */
+  private static final class Tally {
+    final AtomicLong entities = new AtomicLong();
+    final AtomicLong scanned = new AtomicLong();
+    final AtomicLong written = new AtomicLong();
+    final AtomicLong unchanged = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicInteger done = new AtomicInteger();
+    final AtomicInteger resumed = new AtomicInteger();
+    final List<String> stopped = Collections.synchronizedList(new ArrayList<>());
+  }
+
+  private void segment(int s, Options options, ResyncCheckpoints checkpoints, Tally tally, Progress progress, BooleanSupplier goOn)
+      throws Exception {
+    Optional<ResyncCheckpoints.State> state = checkpoints.load(s);
+    if (state.isPresent() && state.get().done()) {
+      tally.done.incrementAndGet();
+      tally.entities.addAndGet(state.get().entities());
+      return;
+    }
+    Map<String, AttributeValue> start = state.map(ResyncCheckpoints.State::next).orElse(null);
+    if (start != null) {
+      tally.resumed.incrementAndGet();
+    }
+    long[] segmentEntities = {state.map(ResyncCheckpoints.State::entities).orElse(0L)};
+    tally.entities.addAndGet(segmentEntities[0]);
+    try {
+      source.scanPages(s, options.segments(), start, options.changedAttribute(), options.since(), (items, next) -> {
+        List<ChangeRecord> changes = items.stream().map(SourceTable.SourceItem::change).toList();
+        for (ReconcileTarget target : targets) {
+          List<ChangeRecord> taken = changes.stream().filter(target::accepts).toList();
+          long[] counts = write(target, taken);
+          tally.written.addAndGet(counts[0]);
+          tally.unchanged.addAndGet(counts[1]);
+          if (counts[2] > 0) {
+            tally.failed.addAndGet(counts[2]);
+            tally.stopped.add("segment " + s + ": " + counts[2] + " change(s) failed in " + target.name());
+            throw new SegmentStopped();
+          }
+        }
+        segmentEntities[0] += changes.size();
+        tally.entities.addAndGet(changes.size());
+        tally.scanned.addAndGet(changes.size());
+        checkpoints.save(s, new ResyncCheckpoints.State(next, next == null, segmentEntities[0]));
+        if (next == null) {
+          tally.done.incrementAndGet();
+        }
+        progress.update(tally.entities.get(), tally.done.get(), options.segments());
+        if (next != null && !goOn.getAsBoolean()) {
+          throw new SegmentStopped();
+        }
+      });
+    } catch (SegmentStopped stopped) {
+      // A page that could not be written, or told to stop: the checkpoint says where the next call goes on.
+    }
   }
 
   /** Writes {@code changes}, then again the ones that failed, up to {@link #ATTEMPTS}: {written, unchanged, failed}. */
@@ -189,7 +244,10 @@ public final class Resync {
     return new long[] {writtenCount, unchangedCount, pending.size()};
   }
 
-  /** A segment stopped at a page it could not write: its checkpoint stays before that page. */
+  /**
+   * A segment stopped at a page it could not write (its checkpoint stays before that page), or after a page when told
+   * to stop (its checkpoint is past it).
+   */
   private static final class SegmentStopped extends Exception {
     SegmentStopped() {
       super(null, null, false, false);

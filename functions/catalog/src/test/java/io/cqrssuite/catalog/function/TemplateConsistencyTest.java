@@ -32,6 +32,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -233,6 +234,50 @@ class TemplateConsistencyTest {
     String policies = roleStatements("SchemaMigrationRole").toString();
     assertThat(policies)
         .contains("secretsmanager:GetSecretValue", "DatabaseSecretArn", "rds-db:connect", "es:ESHttpPut", "OpenSearchDomainArn");
+  }
+
+  /**
+   * OperationsFunction reads the source and the read models as the sync does: every variable it shares with the event
+   * factory has the same value (table mappings, command side, read models), it runs in the same network, the schedule
+   * asks it for a reconcile, and the resync workflow invokes it and nothing else.
+   */
+  @Test
+  void theOperationsFunctionSeesWhatTheEventFactorySeesAndTheResyncWorkflowInvokesIt() throws Exception {
+    JsonNode operations = resources.path("OperationsFunction").path("Properties");
+    JsonNode eventFactory = resources.path("EventFactoryFunction").path("Properties");
+    assertThat(resources.path("OperationsFunction").path("Condition").asText()).isEqualTo("HasReadModel");
+    assertThat(operations.path("CodeUri")).isEqualTo(eventFactory.path("CodeUri"));
+    assertThat(operations.path("VpcConfig")).isEqualTo(eventFactory.path("VpcConfig"));
+    assertThat(operations.path("Handler").asText()).isEqualTo(OperationsHandler.class.getName() + "::handleRequest");
+    JsonNode variables = operations.path("Environment").path("Variables");
+    JsonNode eventFactoryVariables = eventFactory.path("Environment").path("Variables");
+    for (String shared : List.of("SUITE_RDS_URL", "SUITE_RDS_USER", "SUITE_RDS_SECRET_ARN", "SUITE_RDS_IAM_AUTH", "SUITE_OPENSEARCH_ENDPOINT",
+        "SUITE_OPENSEARCH_SIGV4", "SUITE_OPENSEARCH_INDEX", "SUITE_TABLE_MAPPINGS", "SUITE_COMMAND_TABLE", "SUITE_COMMAND_DATA_TABLE",
+        "SUITE_COMMAND_HISTORY_TABLE", "SUITE_COMMAND_BUCKET", "SUITE_ALARM_TOPIC_ARN")) {
+      assertThat(variables.get(shared)).as(shared).isNotNull().isEqualTo(eventFactoryVariables.get(shared));
+    }
+    assertThat(variables.path("SUITE_RESYNC_CHECKPOINT_TABLE").path("Ref").asText()).isEqualTo("ResyncCheckpointTable");
+    assertThat(operations.path("Role").path("Fn::GetAtt").asText()).isEqualTo("OperationsRole.Arn");
+    JsonNode schedule = operations.path("Events").path("ScheduledReconcile").path("Properties");
+    assertThat(JSON.readTree(schedule.path("Input").asText()).path("action").asText()).isEqualTo("reconcile");
+
+    JsonNode machine = resources.path("ResyncStateMachine").path("Properties");
+    assertThat(machine.path("Type").asText()).isEqualTo("STANDARD");
+    String definition = Files.readString(ROOT.resolve(machine.path("DefinitionUri").asText()));
+    Set<String> placeholders = new TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(definition);
+    while (m.find()) {
+      placeholders.add(m.group(1));
+    }
+    assertThat(placeholders).isEqualTo(new TreeSet<>(List.of("OperationsFunctionArn")));
+    assertThat(machine.path("DefinitionSubstitutions").path("OperationsFunctionArn").path("Fn::GetAtt").asText())
+        .isEqualTo("OperationsFunction.Arn");
+    JsonNode states = JSON.readTree(definition).path("States");
+    assertThat(states.path("ResyncSegments").path("MaxConcurrency").asInt()).isBetween(1, 32);
+    JsonNode turn = states.path("ResyncSegments").path("ItemProcessor").path("States").path("ResyncSegmentTurn");
+    assertThat(turn.path("Retry")).as("one retrier: the history bound counts 3 retries a turn").hasSize(1);
+    assertThat(turn.path("Retry").get(0).path("MaxAttempts").asInt()).isEqualTo(3);
+    assertThat(turn.path("Retry").get(0).path("ErrorEquals").toString()).contains("Lambda.ServiceException", "Lambda.TooManyRequestsException");
   }
 
   /**

@@ -34,8 +34,21 @@ public interface OpenSearchSyncModule {
   @SearchDocuments
   ChangeSelector documents();
 
-  /** The configured read model: one client, shared by the sync and the purge. */
-  record OpenSearchReadModel(OpenSearchSyncHandler sync, OpenSearchTombstonePurge purge) {}
+  /** The configured read model: one client, shared by the sync, the purge and reconcile. */
+  record OpenSearchReadModel(
+      OpenSearchSyncHandler sync,
+      OpenSearchTombstonePurge purge,
+      OpenSearchClient client,
+      IndexNames names,
+      Predicate<ChangeRecord> documents) {
+    /**
+     * The index as reconcile and resync see it, writing through this sync, with {@code ignoredAttributes} left out of
+     * the content compared.
+     */
+    public OpenSearchReconcileTarget reconcileTarget(Set<String> ignoredAttributes) {
+      return new OpenSearchReconcileTarget(client, names, documents, sync, Clock.systemUTC(), ignoredAttributes);
+    }
+  }
 
   @Provides
   @Singleton
@@ -50,15 +63,18 @@ public interface OpenSearchSyncModule {
     }
     OpenSearchSettings settings = configured.get();
     OpenSearchClient client = OpenSearchClients.create(settings, aws.region());
+    Predicate<ChangeRecord> documented = documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true);
     OpenSearchSyncHandler sync =
-        new OpenSearchSyncHandler(
-                client, settings.indexNames(), settings.bulkLimits(),
-                documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true))
-            .boundedBy(deadline);
+        new OpenSearchSyncHandler(client, settings.indexNames(), settings.bulkLimits(), documented).boundedBy(deadline);
     OpenSearchIndexes indexes =
         new OpenSearchIndexes(client, settings.indexNames(), OpenSearchIndexes.template(settings.templateResource()));
     return Optional.of(
-        new OpenSearchReadModel(sync, new OpenSearchTombstonePurge(indexes, settings.tombstoneRetention(), Clock.systemUTC())));
+        new OpenSearchReadModel(
+            sync,
+            new OpenSearchTombstonePurge(indexes, settings.tombstoneRetention(), Clock.systemUTC()),
+            client,
+            settings.indexNames(),
+            documented));
   }
 
   @Provides

@@ -31,8 +31,16 @@ public interface RdsSyncModule {
   @Multibinds
   Set<RdsTableMapping> tables();
 
-  /** The configured read model: one pool of connections, shared by the sync and the purge. */
-  record RdsReadModel(RdsSyncHandler sync, TombstonePurge purge) {}
+  /** The configured read model: one pool of connections, shared by the sync, the purge and reconcile. */
+  record RdsReadModel(RdsSyncHandler sync, TombstonePurge purge, RdsConnections connections, RdsSchema schema) {
+    /**
+     * The read model as reconcile and resync see it: one target per mapped table, writing through this sync, with
+     * {@code ignoredAttributes} left out of the content compared ({@link RdsReconcileTarget#of}).
+     */
+    public List<RdsReconcileTarget> reconcileTargets(Set<String> ignoredAttributes) {
+      return RdsReconcileTarget.of(connections, schema, sync, Clock.systemUTC(), ignoredAttributes);
+    }
+  }
 
   @Provides
   @Singleton
@@ -56,7 +64,9 @@ public interface RdsSyncModule {
             new RdsSyncHandler(
                 connections, schema, Clock.systemUTC(), RdsSyncHandler.DEFAULT_MAX_BATCH_ROWS,
                 alarms.orElse(AlarmSink.none())),
-            new TombstonePurge(connections, schema, Clock.systemUTC(), settings.tombstoneRetention())));
+            new TombstonePurge(connections, schema, Clock.systemUTC(), settings.tombstoneRetention()),
+            connections,
+            schema));
   }
 
   @Provides

@@ -91,7 +91,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * command-sync workflow (and that record again), offloads and resolves a large command attribute, dead-letters a
  * poison order (one envelope over SQS's limit, to the bucket) with its alarm, and handles orders once through the
  * idempotency table; SchemaMigrationFunction answers the ReadModelSchema custom resource's Create; StreamFailureFunction
- * envelopes the records of a given-up stream batch from their pointer.
+ * envelopes the records of a given-up stream batch from their pointer; OperationsFunction resyncs the data table into
+ * the read models from its checkpoints and runs the scheduled reconcile, which alarms.
  */
 class TemplatePermissionsTest {
   private static final Path ROOT = SampleEvents.repositoryRoot().toAbsolutePath().normalize();
@@ -236,6 +237,11 @@ class TemplatePermissionsTest {
           assertThat(resolveGivenUpRecords(streamsApi, cloud.environment(), withDeadLetters))
               .as("the pointer acknowledged: every record enveloped").contains("\"batchItemFailures\":[]");
         }
+        // The resync workflow's turns and the scheduled reconcile, as OperationsFunction runs them: the data table
+        // scanned into the read models from checkpoints in their table, then compared with them after a row was
+        // edited behind the sync's back, so the reconcile finds a difference and raises its alarm.
+        recording.actAs("OperationsFunction");
+        runOperations(cloud.environment(), withDeadLetters, jdbcUrl, postgres);
         calls = recording.calls();
         // What was recorded, for the reviewer: target/recorded-calls.txt, one call a line.
         java.nio.file.Files.write(Path.of("target", "recorded-calls.txt"),
@@ -351,6 +357,50 @@ class TemplatePermissionsTest {
     }
   }
 
+  private static void runOperations(Map<String, String> cloudEnv, Map<String, String> deadLetterEnv, String jdbcUrl, PostgresEngine postgres)
+      throws Exception {
+    String checkpoints = "dev-catalog-resync-checkpoints";
+    AwsClients harness = new AwsClients(new AwsSettings(
+        "us-east-1", Map.of("DYNAMODB", URI.create(cloudEnv.get("AWS_ENDPOINT_URL_DYNAMODB"))), null, 1, Duration.ofSeconds(10)));
+    try (DynamoDbClient dynamoDb = harness.configure(DynamoDbClient.builder(), "DYNAMODB")
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(HARNESS_KEY, "local"))).build()) {
+      dynamoDb.createTable(r -> r.tableName(checkpoints)
+          .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(
+              a -> a.attributeName("run").attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S),
+              a -> a.attributeName("segment").attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.N))
+          .keySchema(
+              k -> k.attributeName("run").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH),
+              k -> k.attributeName("segment").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.RANGE)));
+    }
+    Map<String, String> env = new HashMap<>(cloudEnv);
+    for (String variable : List.of("SUITE_ALARM_TOPIC_ARN", "AWS_ENDPOINT_URL_SNS")) {
+      env.put(variable, deadLetterEnv.get(variable));
+    }
+    env.put("SUITE_ALARM_TABLE", IDEMPOTENCY_TABLE);
+    env.put("SUITE_RESYNC_CHECKPOINT_TABLE", checkpoints);
+    env.put("SUITE_RECONCILE_IGNORE_YOUNGER_THAN_SECONDS", "0");
+    io.cqrssuite.catalog.function.OperationsHandler function = new io.cqrssuite.catalog.function.OperationsHandler(env);
+    for (int segment = 0; segment < 2; segment++) {
+      ObjectNode request = EventJson.newMapper().createObjectNode()
+          .put("action", "resync-segment").put("execution", "perm-resync").put("segment", segment).put("turn", 1);
+      request.putObject("run").put("totalSegments", 2);
+      assertThat(invokeOperation(function, request).path("done").asBoolean()).as("segment %d resynced", segment).isTrue();
+    }
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl, postgres.user(), postgres.password());
+        java.sql.Statement sql = connection.createStatement()) {
+      sql.executeUpdate("UPDATE product SET name = 'edited by hand' WHERE id = (SELECT min(id) FROM product WHERE NOT is_deleted)");
+    }
+    JsonNode reconciled = invokeOperation(function, EventJson.newMapper().createObjectNode().put("action", "reconcile"));
+    assertThat(reconciled.path("alarmed").asBoolean()).as("the reconcile alarmed: %s", reconciled).isTrue();
+  }
+
+  private static JsonNode invokeOperation(io.cqrssuite.catalog.function.OperationsHandler function, JsonNode request) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    function.handleRequest(new ByteArrayInputStream(EventJson.newMapper().writeValueAsBytes(request)), out, null);
+    return EventJson.newMapper().readTree(out.toByteArray());
+  }
+
   private static void redeliverAnImportNotification(LocalCloud cloud) throws Exception {
     ProductCsvFile file = ProductCsvFile.generate(5, "again", 11);
     String key = "imports/csv/perm-again.csv";
@@ -439,16 +489,18 @@ class TemplatePermissionsTest {
             "sns:Publish",
             "secretsmanager:GetSecretValue", "es:ESHttpPost");
     assertThat(calls).extracting(RecordedCall::function).as("every call attributed")
-        .containsOnly("EventFactoryFunction", "SchemaMigrationFunction", "StreamFailureFunction");
+        .containsOnly("EventFactoryFunction", "SchemaMigrationFunction", "StreamFailureFunction", "OperationsFunction");
     // Every read model configured (password from the secret), and the same with IAM auth to the database.
     for (Map<String, String> parameters : List.of(full(false), full(true))) {
       DeployedStack stack = DeployedStack.of(translated, parameters);
       assertThat(denied(stack, calls, parameters)).as("calls the roles deny, with %s", parameters.keySet()).isEmpty();
     }
-    // No read model configured: every call that is not a read model's is still allowed.
+    // No read model configured: every call that is not a read model's is still allowed. OperationsFunction exists
+    // only with a read model (there is nothing to resync or reconcile otherwise).
     DeployedStack minimal = DeployedStack.of(translated, Map.of());
     List<RecordedCall> withoutReadModels = calls.stream()
-        .filter(c -> !c.service().equals("es") && !c.service().equals("secretsmanager")).toList();
+        .filter(c -> !c.service().equals("es") && !c.service().equals("secretsmanager"))
+        .filter(c -> !c.function().equals("OperationsFunction")).toList();
     assertThat(denied(minimal, withoutReadModels, Map.of())).isEmpty();
   }
 
