@@ -1,7 +1,6 @@
 package io.cqrssuite.migrations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,14 +30,13 @@ record TableImage(String table, TableDefinition definition, long rows, ObjectNod
   void forEachRow(ObjectMapper mapper, RowSink sink) throws Exception {
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       reader.readLine();
-      try (MappingIterator<JsonNode> lines = mapper.readerFor(JsonNode.class).readValues(reader)) {
-        while (lines.hasNext()) {
-          JsonNode row = lines.next();
-          if (!row.isArray() || row.size() != definition.columns().size()) {
-            throw new IOException(file + ": a row of table " + table + " does not hold " + definition.columns().size() + " values");
-          }
-          sink.accept((ArrayNode) row);
+      // Line by line: Jackson's value iterator would unwrap a row's array into its values.
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        JsonNode row = mapper.readTree(line);
+        if (!row.isArray() || row.size() != definition.columns().size()) {
+          throw new IOException(file + ": a row of table " + table + " does not hold " + definition.columns().size() + " values");
         }
+        sink.accept((ArrayNode) row);
       }
     }
   }

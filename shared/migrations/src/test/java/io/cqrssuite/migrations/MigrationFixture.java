@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 abstract class MigrationFixture {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String BUCKET = "schema-backups-test";
-  static final String KMS_KEY = "arn:aws:kms:us-east-1:000000000000:key/0b8a6a4e-5f1c-4c44-9d3e-2f3d0c7d1a11";
+  /** The backups' KMS key, by id: S3Mock registers keys by ARN and checks the id a request names. */
+  static final String KMS_KEY = "0b8a6a4e-5f1c-4c44-9d3e-2f3d0c7d1a11";
   static final int ROWS = 20;
   private static final String[] PROPERTIES = {"aws.accessKeyId", "aws.secretAccessKey", "org.springframework.boot.logging.LoggingSystem"};
   private static final Map<String, String> saved = new HashMap<>();
@@ -73,7 +74,7 @@ abstract class MigrationFixture {
     // S3Mock's Spring Boot expects Logback; the suite logs through SLF4J 1.7: keep Boot's logging out.
     System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
     s3Server = S3MockServer.start(BUCKET, Files.createTempDirectory("s3mock-migrations"));
-    s3Server.registerKMSKeyRef(KMS_KEY);
+    s3Server.registerKMSKeyRef("arn:aws:kms:us-east-1:000000000000:key/" + KMS_KEY);
     AwsClients clients = new AwsClients(AwsSettings.fromEnvironment(Map.of(
         "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Server.getHttpPort(), "AWS_REGION", "us-east-1",
         "SUITE_AWS_MAX_ATTEMPTS", "1", "SUITE_AWS_CALL_TIMEOUT_MS", "10000")));
