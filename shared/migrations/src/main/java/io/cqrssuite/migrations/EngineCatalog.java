@@ -50,6 +50,9 @@ sealed interface EngineCatalog permits PostgresCatalog, MariaDbCatalog {
   /** The row insert into {@code into}, one placeholder per column in definition order. */
   String insertSql(TableDefinition definition, String into);
 
+  /** The expression a backup selects for {@code column}: the server's own text of its value where the driver's would differ. */
+  String selectExpression(TableDefinition.Column column);
+
   /** One value of a backed-up row: the engine's text for it (or base64 of a binary column), or JSON null. */
   JsonNode readValue(ResultSet rows, int index, TableDefinition.Column column) throws SQLException;
 

@@ -109,6 +109,16 @@ final class MariaDbCatalog implements EngineCatalog {
     return "INSERT INTO " + quote(into) + " (" + columns + ") VALUES (" + values + ")";
   }
 
+  /**
+   * {@code CAST(column AS CHAR)}: the server's text. The driver's {@code getString} of a {@code DATETIME(3)} was seen
+   * to drop a fraction's leading zero ({@code .049} read back as {@code .49}), so temporal (and every other non-binary)
+   * value is formatted by the server.
+   */
+  @Override
+  public String selectExpression(TableDefinition.Column column) {
+    return column.binary() ? quote(column.name()) : "CAST(" + quote(column.name()) + " AS CHAR)";
+  }
+
   @Override
   public JsonNode readValue(ResultSet rows, int index, TableDefinition.Column column) throws SQLException {
     if (column.binary()) {

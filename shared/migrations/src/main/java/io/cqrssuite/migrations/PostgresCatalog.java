@@ -152,6 +152,12 @@ final class PostgresCatalog implements EngineCatalog {
     return "INSERT INTO " + quote(into) + " (" + columns + ") VALUES (" + values + ")";
   }
 
+  /** The column itself: over the text protocol {@code getString} is the server's own output for every type. */
+  @Override
+  public String selectExpression(TableDefinition.Column column) {
+    return quote(column.name());
+  }
+
   @Override
   public JsonNode readValue(ResultSet rows, int index, TableDefinition.Column column) throws SQLException {
     String value = rows.getString(index);

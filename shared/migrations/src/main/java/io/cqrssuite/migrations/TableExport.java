@@ -27,7 +27,7 @@ final class TableExport {
   }
 
   NdjsonReport.Written write(Connection connection, TableDefinition definition, Path file, ObjectNode fields) throws Exception {
-    String columns = definition.columns().stream().map(c -> catalog.quote(c.name())).collect(Collectors.joining(", "));
+    String columns = definition.columns().stream().map(catalog::selectExpression).collect(Collectors.joining(", "));
     try (NdjsonReport report = NdjsonReport.create(file, mapper);
         Statement statement = connection.createStatement()) {
       statement.setFetchSize(FETCH_SIZE);

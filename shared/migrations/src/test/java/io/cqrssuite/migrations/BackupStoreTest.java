@@ -32,6 +32,8 @@ class BackupStoreTest extends MigrationFixture {
   @ValueSource(strings = {"postgresql", "mariadb"})
   void aRestoreAfterASchemaChangeBringsBackTheOldSchemaRowsAndHistory(String engineName) throws Exception {
     database(engineName);
+    // A fraction with a leading zero: MariaDB's driver once read it back as .49.
+    sql("UPDATE item SET synced_at = '2026-01-02 03:04:05.049' WHERE code = 'I-2'");
     List<String> before = itemRows();
     BackupStore backups = backups(settings);
     Backup backup = backups.create(List.of("item", "absent_table"));
