@@ -54,7 +54,8 @@ public interface OpenSearchSyncModule {
         new OpenSearchSyncHandler(
                 client, settings.indexNames(), settings.bulkLimits(),
                 documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true))
-            .boundedBy(deadline);
+            .boundedBy(deadline)
+            .checkingForBackfillEvery(settings.backfillCheck());
     OpenSearchIndexes indexes =
         new OpenSearchIndexes(client, settings.indexNames(), OpenSearchIndexes.template(settings.templateResource()));
     return Optional.of(
