@@ -192,33 +192,40 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
         outcomes[action.position()] =
             new SyncOutcome.Failed(
                 new TransientException(
-                    "cannot tell whether a backfill runs (HEAD _alias/" + backfill.alias() + "): " + e, e),
+                    "cannot write " + action.change().id() + " (version " + action.change().version()
+                        + "): cannot tell whether a backfill runs (HEAD _alias/" + backfill.alias() + "): " + e,
+                    e),
                 FailureKind.TRANSIENT);
       }
       return Arrays.asList(outcomes);
     }
     List<List<BulkAction>> chunks = BulkChunks.split(actions, limits);
+    // The backfill alias first: it only ever points to the new index, while the swap moves the write alias from the
+    // old index to the new one. In this order a swap between the two requests cannot leave a change in the old index
+    // only: either the backfill alias took it, or it was already gone and the write alias is on the new index.
+    SyncOutcome[] backfilled = second == null ? null : new SyncOutcome[outcomes.length];
+    boolean[] aliasGone = second == null ? null : new boolean[outcomes.length];
+    if (second != null) {
+      for (List<BulkAction> chunk : chunks) {
+        send(second, chunk, backfilled, aliasGone);
+      }
+    }
     for (List<BulkAction> chunk : chunks) {
       send(writeAlias, chunk, outcomes, null);
     }
     if (second != null) {
-      writeSecond(second, chunks, outcomes);
+      merge(second, outcomes, backfilled, aliasGone);
     }
     return Arrays.asList(outcomes);
   }
 
   /**
-   * Writes the same documents through the backfill alias. Its outcome counts only when it failed: the change then
+   * Folds the backfill alias's outcomes into the changes'. Its outcome counts only when it failed: the change then
    * fails with the same kind (retried, or dead-lettered and replayable), and the version guard makes the repeat on
    * the write alias a duplicate. An item answered "no such alias" means the swap removed it: not a failure, and the
    * discovery stops writing there at once.
    */
-  private void writeSecond(String alias, List<List<BulkAction>> chunks, SyncOutcome[] outcomes) {
-    SyncOutcome[] second = new SyncOutcome[outcomes.length];
-    boolean[] aliasGone = new boolean[outcomes.length];
-    for (List<BulkAction> chunk : chunks) {
-      send(alias, chunk, second, aliasGone);
-    }
+  private void merge(String alias, SyncOutcome[] outcomes, SyncOutcome[] second, boolean[] aliasGone) {
     boolean gone = false;
     for (int i = 0; i < outcomes.length; i++) {
       gone |= aliasGone[i];
