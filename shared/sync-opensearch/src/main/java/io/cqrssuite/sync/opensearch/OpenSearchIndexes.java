@@ -16,9 +16,7 @@ import org.opensearch.client.opensearch._types.Conflicts;
 import org.opensearch.client.opensearch._types.FieldValue;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.Refresh;
-import org.opensearch.client.opensearch._types.VersionType;
 import org.opensearch.client.opensearch._types.query_dsl.Query;
-import org.opensearch.client.opensearch.core.ReindexResponse;
 import org.opensearch.client.opensearch.generic.Body;
 import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
@@ -38,6 +36,7 @@ public final class OpenSearchIndexes {
   private final OpenSearchClient client;
   private final IndexNames names;
   private final ObjectNode template;
+  private final PolledReindex reindex;
 
   /** {@code template} is a composable index template; its {@code index_patterns} are replaced by the names'. */
   public OpenSearchIndexes(OpenSearchClient client, IndexNames names, ObjectNode template) {
@@ -46,6 +45,15 @@ public final class OpenSearchIndexes {
     this.template = template.deepCopy();
     this.template.putArray("index_patterns").add(names.indexPattern());
     requireTombstoneFields(this.template);
+    this.reindex = new PolledReindex(client);
+  }
+
+  IndexNames names() {
+    return names;
+  }
+
+  OpenSearchClient client() {
+    return client;
   }
 
   /** Reads an index template from the classpath, e.g. {@code opensearch/products-template.json}. */
@@ -104,6 +112,16 @@ public final class OpenSearchIndexes {
    * satisfied.
    */
   public Rebuild rebuild(String newIndex) throws IOException {
+    return rebuild(newIndex, PolledReindex.Options.defaults(), PolledReindex.Progress.none());
+  }
+
+  /**
+   * {@link #rebuild(String)}, each copy a polled {@code _reindex} task within {@code options}' deadline, reporting
+   * its progress; a copy that fails or runs out of time stops the rebuild before the swap (when it is the first) or
+   * after it (the catch-up copy: the old index is then blocked, and a rerun of the catch-up is a plain reindex).
+   */
+  public Rebuild rebuild(String newIndex, PolledReindex.Options options, PolledReindex.Progress progress)
+      throws IOException {
     names.concreteIndex(newIndex);
     String previous = currentIndex();
     if (previous.equals(newIndex)) {
@@ -111,7 +129,7 @@ public final class OpenSearchIndexes {
     }
     putTemplate();
     createIndex(newIndex);
-    long copied = copy(previous, newIndex);
+    long copied = reindex.copy(previous, newIndex, null, options, progress).copied();
     client
         .indices()
         .updateAliases(
@@ -122,7 +140,7 @@ public final class OpenSearchIndexes {
                     addRead(newIndex),
                     addWrite(newIndex)));
     client.indices().putSettings(s -> s.index(previous).settings(b -> b.blocksWrite(true)));
-    long caughtUp = copy(previous, newIndex);
+    long caughtUp = reindex.copy(previous, newIndex, null, options, progress).copied();
     return new Rebuild(previous, newIndex, copied, caughtUp);
   }
 
@@ -156,7 +174,7 @@ public final class OpenSearchIndexes {
     return deleted == null ? 0 : deleted;
   }
 
-  private void putTemplate() throws IOException {
+  void putTemplate() throws IOException {
     byte[] body = JSON.writeValueAsBytes(template);
     try (Response response =
         client
@@ -175,7 +193,7 @@ public final class OpenSearchIndexes {
     }
   }
 
-  private void createIndex(String index) throws IOException {
+  void createIndex(String index) throws IOException {
     try {
       client.indices().create(c -> c.index(index));
     } catch (OpenSearchException e) {
@@ -186,26 +204,7 @@ public final class OpenSearchIndexes {
     }
   }
 
-  private long copy(String from, String to) throws IOException {
-    ReindexResponse response =
-        client.reindex(
-            r ->
-                r.source(s -> s.index(from))
-                    .dest(d -> d.index(to).versionType(VersionType.External))
-                    .conflicts(Conflicts.Proceed)
-                    .waitForCompletion(true)
-                    .refresh(Refresh.True));
-    if (response.failures() != null && !response.failures().isEmpty()) {
-      throw new IOException(
-          "_reindex from " + from + " to " + to + " failed for " + response.failures().size() + " documents, first: "
-              + response.failures().get(0).cause().reason());
-    }
-    long created = response.created() == null ? 0 : response.created();
-    long updated = response.updated() == null ? 0 : response.updated();
-    return created + updated;
-  }
-
-  private Action addRead(String index) {
+  Action addRead(String index) {
     return Action.of(
         a ->
             a.add(
@@ -216,11 +215,11 @@ public final class OpenSearchIndexes {
                             q -> q.term(t -> t.field(DocumentProjection.IS_DELETED).value(FieldValue.of(false))))));
   }
 
-  private Action addWrite(String index) {
+  Action addWrite(String index) {
     return Action.of(a -> a.add(add -> add.index(index).alias(names.writeAlias()).isWriteIndex(true)));
   }
 
-  private static Action remove(String index, String alias) {
+  static Action remove(String index, String alias) {
     return Action.of(a -> a.remove(r -> r.index(index).alias(alias)));
   }
 

@@ -40,6 +40,8 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
 
   private final OpenSearchClient client;
   private final IndexNames names;
+  /** The alias read and written: the write alias, or the backfill alias for the index a backfill fills. */
+  private final String alias;
   private final Predicate<ChangeRecord> accepts;
   private final OpenSearchSyncHandler sync;
   private final DocumentProjection projection;
@@ -63,8 +65,20 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
       OpenSearchSyncHandler sync,
       Clock clock,
       Set<String> ignoredAttributes) {
+    this(client, names, names.writeAlias(), accepts, sync, clock, ignoredAttributes);
+  }
+
+  private OpenSearchReconcileTarget(
+      OpenSearchClient client,
+      IndexNames names,
+      String alias,
+      Predicate<ChangeRecord> accepts,
+      OpenSearchSyncHandler sync,
+      Clock clock,
+      Set<String> ignoredAttributes) {
     this.client = client;
     this.names = names;
+    this.alias = alias;
     this.accepts = accepts;
     this.sync = sync;
     this.projection = new DocumentProjection(JSON);
@@ -72,9 +86,15 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
     this.ignored = Set.copyOf(ignoredAttributes);
   }
 
+  /** The index a backfill fills, read and written through its backfill alias, the rest as this target does. */
+  OpenSearchReconcileTarget throughBackfillAlias() {
+    return new OpenSearchReconcileTarget(
+        client, names, names.backfillAlias(), accepts, sync.backfillWriter(), clock, ignored);
+  }
+
   @Override
   public String name() {
-    return "opensearch[" + names.writeAlias() + "]";
+    return "opensearch[" + alias + "]";
   }
 
   @Override
@@ -132,7 +152,7 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
     List<String> all = new ArrayList<>(ids);
     for (int start = 0; start < all.size(); start += PAGE) {
       List<String> chunk = all.subList(start, Math.min(all.size(), start + PAGE));
-      var response = client.mget(m -> m.index(names.writeAlias()).ids(chunk), ObjectNode.class);
+      var response = client.mget(m -> m.index(alias).ids(chunk), ObjectNode.class);
       for (var doc : response.docs()) {
         if (doc.isResult() && doc.result().found() && doc.result().source() != null) {
           sink.accept(doc.result().id(), doc.result().source());
@@ -150,7 +170,7 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
       SearchResponse<ObjectNode> page =
           client.search(
               s -> {
-                s.index(names.writeAlias()).size(PAGE).sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
+                s.index(alias).size(PAGE).sort(o -> o.field(f -> f.field("id").order(SortOrder.Asc)));
                 if (from != null) {
                   s.searchAfter(FieldValue.of(from));
                 }
@@ -176,9 +196,9 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
     // to a refresh interval of writes, and counts have no re-check to clear that. One refresh per count is cheap.
     client.indices().refresh(r -> r.index(names.writeAlias()));
     long tombstones =
-        client.count(c -> c.index(names.writeAlias()).query(q -> q.term(t -> t.field(DocumentProjection.IS_DELETED).value(FieldValue.of(true)))))
+        client.count(c -> c.index(alias).query(q -> q.term(t -> t.field(DocumentProjection.IS_DELETED).value(FieldValue.of(true)))))
             .count();
-    long all = client.count(c -> c.index(names.writeAlias())).count();
+    long all = client.count(c -> c.index(alias)).count();
     return new Counts(all - tombstones, tombstones);
   }
 
@@ -194,7 +214,7 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
 
   @Override
   public boolean hide(StoredEntity orphan) throws IOException {
-    ObjectNode current = client.get(g -> g.index(names.writeAlias()).id(orphan.id()), ObjectNode.class).source();
+    ObjectNode current = client.get(g -> g.index(alias).id(orphan.id()), ObjectNode.class).source();
     if (current == null || current.path(DocumentProjection.VERSION).asLong(-1) != orphan.version()) {
       return false;
     }
@@ -209,7 +229,7 @@ public final class OpenSearchReconcileTarget implements ReconcileTarget {
   private boolean indexAt(String id, byte[] document, long version) throws IOException {
     try {
       client.index(
-          i -> i.index(names.writeAlias())
+          i -> i.index(alias)
               .id(id)
               .version(version)
               .versionType(VersionType.ExternalGte)

@@ -29,7 +29,10 @@ import java.util.Optional;
  *       resource holding the index template, in the function's own resources (the library ships none);
  *   <li>{@code SUITE_TOMBSTONE_RETENTION_HOURS} (default 384, 16 days): how long tombstones are kept before
  *       {@link OpenSearchIndexes#purgeTombstones} may remove them; longer than the stream's 24 h plus the dead
- *       letters' 14 days, so a replayed older upsert still meets the tombstone it must lose to.
+ *       letters' 14 days, so a replayed older upsert still meets the tombstone it must lose to;
+ *   <li>{@code SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS} (default 30): how often the sync asks whether a backfill's
+ *       alias exists ({@code <index>-backfill}), to write every change through it too; a backfill waits this long
+ *       (plus a margin) after adding the alias before it copies, so give the backfill the functions' value.
  * </ul>
  */
 public record OpenSearchSettings(
@@ -39,7 +42,8 @@ public record OpenSearchSettings(
     Duration timeout,
     IndexNames indexNames,
     String templateResource,
-    Duration tombstoneRetention) {
+    Duration tombstoneRetention,
+    Duration backfillCheck) {
   public static final String INDEX = "SUITE_OPENSEARCH_INDEX";
 
   /** How requests are authenticated. */
@@ -94,7 +98,10 @@ public record OpenSearchSettings(
             Duration.ofMillis(settings.positiveInt("SUITE_OPENSEARCH_TIMEOUT_MS", 30_000)),
             names,
             settings.text("SUITE_OPENSEARCH_TEMPLATE", "opensearch/" + readAlias + "-template.json"),
-            Duration.ofHours(settings.positiveLong("SUITE_TOMBSTONE_RETENTION_HOURS", 384))));
+            Duration.ofHours(settings.positiveLong("SUITE_TOMBSTONE_RETENTION_HOURS", 384)),
+            Duration.ofSeconds(
+                settings.positiveLong(
+                    "SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS", OpenSearchSyncHandler.DEFAULT_BACKFILL_CHECK_SECONDS))));
   }
 
   private static Signing signing(SettingsReader settings) {

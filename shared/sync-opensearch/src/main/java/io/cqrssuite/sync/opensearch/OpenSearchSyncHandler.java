@@ -50,10 +50,18 @@ import org.opensearch.client.transport.httpclient5.ResponseException;
  * deadline (the plain-HTTP one only a response timeout between bytes, the SigV4 one only its client's socket
  * timeout); a request given up on is abandoned to its socket timeout, and the version guard makes its late arrival
  * harmless.
+ *
+ * <p>During a backfill ({@link OpenSearchIndexes}' {@code <index>-backfill} alias on the index being filled), every
+ * change goes through that alias too, a second target the handler discovers by itself ({@link BackfillDiscovery}):
+ * an alias over two indexes writes to only one of them, so the new index gets its copy through its own alias, and
+ * the swap removes that alias in the same request that moves the read and write aliases.
  */
 public final class OpenSearchSyncHandler implements DataSyncHandler {
   private static final Duration MAX_REQUEST = Duration.ofMinutes(15);
   private static final Duration MIN_REQUEST = Duration.ofMillis(100);
+  static final int DEFAULT_BACKFILL_CHECK_SECONDS = 30;
+  static final Duration DEFAULT_BACKFILL_CHECK = Duration.ofSeconds(DEFAULT_BACKFILL_CHECK_SECONDS);
+  private static final String INDEX_NOT_FOUND = "index_not_found_exception";
 
   private final OpenSearchClient client;
   private final String writeAlias;
@@ -62,6 +70,8 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
   private final DocumentProjection projection;
   private final Clock clock;
   private final InvocationDeadline deadline;
+  /** Null for a writer that has no second target (the backfill's own). */
+  private final BackfillDiscovery backfill;
   private volatile ExecutorService requests;
 
   public OpenSearchSyncHandler(
@@ -77,7 +87,9 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
       Predicate<ChangeRecord> accepts,
       ObjectMapper mapper,
       Clock clock) {
-    this(client, names.writeAlias(), limits, accepts, new DocumentProjection(mapper), clock, null);
+    this(
+        client, names.writeAlias(), limits, accepts, new DocumentProjection(mapper), clock, null,
+        new BackfillDiscovery(client, names.backfillAlias(), DEFAULT_BACKFILL_CHECK, Clock.systemUTC()));
   }
 
   private OpenSearchSyncHandler(
@@ -87,7 +99,8 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
       Predicate<ChangeRecord> accepts,
       DocumentProjection projection,
       Clock clock,
-      InvocationDeadline deadline) {
+      InvocationDeadline deadline,
+      BackfillDiscovery backfill) {
     this.client = client;
     this.writeAlias = writeAlias;
     this.limits = limits;
@@ -95,11 +108,37 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
     this.projection = projection;
     this.clock = clock;
     this.deadline = deadline;
+    this.backfill = backfill;
   }
 
   /** The same handler, each request bounded by the time {@code deadline}'s invocation has left. */
   public OpenSearchSyncHandler boundedBy(InvocationDeadline deadline) {
-    return new OpenSearchSyncHandler(client, writeAlias, limits, accepts, projection, clock, deadline);
+    return new OpenSearchSyncHandler(client, writeAlias, limits, accepts, projection, clock, deadline, backfill);
+  }
+
+  /**
+   * The writer a backfill fills its new index with: the same documents and limits, through the backfill alias, with
+   * no second target of its own.
+   */
+  OpenSearchSyncHandler backfillWriter() {
+    if (backfill == null) {
+      throw new IllegalStateException(name() + " already writes a backfill");
+    }
+    return new OpenSearchSyncHandler(client, backfill.alias(), limits, accepts, projection, clock, null, null);
+  }
+
+  /**
+   * The same handler, looking for a backfill's alias every {@code interval} ({@code SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS},
+   * {@value #DEFAULT_BACKFILL_CHECK_SECONDS} s by default). A backfill waits this long after adding its alias before it
+   * copies anything, so every container must use the value the backfill is given.
+   */
+  public OpenSearchSyncHandler checkingForBackfillEvery(Duration interval) {
+    if (backfill == null) {
+      throw new IllegalStateException(name() + " writes a backfill itself and has no second target to look for");
+    }
+    return new OpenSearchSyncHandler(
+        client, writeAlias, limits, accepts, projection, this.clock, deadline,
+        new BackfillDiscovery(client, backfill.alias(), interval, Clock.systemUTC()));
   }
 
   @Override
@@ -144,21 +183,79 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
                 FailureKind.PERMANENT);
       }
     }
-    for (List<BulkAction> chunk : BulkChunks.split(actions, limits)) {
-      send(chunk, outcomes);
+    String second;
+    try {
+      second = backfill == null ? null : backfill.target();
+    } catch (IOException | RuntimeException e) {
+      // Not knowing whether a backfill runs must not drop its copy of the changes: fail them as the write would.
+      for (BulkAction action : actions) {
+        outcomes[action.position()] =
+            new SyncOutcome.Failed(
+                new TransientException(
+                    "cannot write " + action.change().id() + " (version " + action.change().version()
+                        + "): cannot tell whether a backfill runs (HEAD _alias/" + backfill.alias() + "): " + e,
+                    e),
+                FailureKind.TRANSIENT);
+      }
+      return Arrays.asList(outcomes);
+    }
+    List<List<BulkAction>> chunks = BulkChunks.split(actions, limits);
+    // The backfill alias first: it only ever points to the new index, while the swap moves the write alias from the
+    // old index to the new one. In this order a swap between the two requests cannot leave a change in the old index
+    // only: either the backfill alias took it, or it was already gone and the write alias is on the new index.
+    SyncOutcome[] backfilled = second == null ? null : new SyncOutcome[outcomes.length];
+    boolean[] aliasGone = second == null ? null : new boolean[outcomes.length];
+    if (second != null) {
+      for (List<BulkAction> chunk : chunks) {
+        send(second, chunk, backfilled, aliasGone);
+      }
+    }
+    for (List<BulkAction> chunk : chunks) {
+      send(writeAlias, chunk, outcomes, null);
+    }
+    if (second != null) {
+      merge(second, outcomes, backfilled, aliasGone);
     }
     return Arrays.asList(outcomes);
   }
 
-  private void send(List<BulkAction> chunk, SyncOutcome[] outcomes) {
+  /**
+   * Folds the backfill alias's outcomes into the changes'. Its outcome counts only when it failed: the change then
+   * fails with the same kind (retried, or dead-lettered and replayable), and the version guard makes the repeat on
+   * the write alias a duplicate. An item answered "no such alias" means the swap removed it: not a failure, and the
+   * discovery stops writing there at once.
+   */
+  private void merge(String alias, SyncOutcome[] outcomes, SyncOutcome[] second, boolean[] aliasGone) {
+    boolean gone = false;
+    for (int i = 0; i < outcomes.length; i++) {
+      gone |= aliasGone[i];
+      if (aliasGone[i] || !(second[i] instanceof SyncOutcome.Failed failed) || !outcomes[i].succeeded()) {
+        continue;
+      }
+      String what = "written through " + writeAlias + " but not through the backfill alias " + alias + ": "
+          + failed.error().getMessage();
+      outcomes[i] =
+          new SyncOutcome.Failed(
+              failed.kind() == FailureKind.PERMANENT
+                  ? new PermanentException(what, failed.error())
+                  : new TransientException(what, failed.error()),
+              failed.kind());
+    }
+    if (gone) {
+      backfill.gone();
+    }
+  }
+
+  /** {@code aliasGone}, for the backfill alias only, marks the items answered "no such alias". */
+  private void send(String alias, List<BulkAction> chunk, SyncOutcome[] outcomes, boolean[] aliasGone) {
     BulkResponse response;
     try {
-      response = bulk(request(chunk));
+      response = bulk(request(alias, chunk));
     } catch (IOException | RuntimeException e) {
       int status = httpStatus(e);
       if (status == 413 && chunk.size() > 1) {
-        send(chunk.subList(0, chunk.size() / 2), outcomes);
-        send(chunk.subList(chunk.size() / 2, chunk.size()), outcomes);
+        send(alias, chunk.subList(0, chunk.size() / 2), outcomes, aliasGone);
+        send(alias, chunk.subList(chunk.size() / 2, chunk.size()), outcomes, aliasGone);
         return;
       }
       failAll(chunk, outcomes, e, status);
@@ -167,6 +264,10 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
     List<BulkResponseItem> items = response.items();
     for (int i = 0; i < chunk.size(); i++) {
       BulkAction action = chunk.get(i);
+      if (aliasGone != null && i < items.size() && aliasMissing(items.get(i))) {
+        aliasGone[action.position()] = true;
+        continue;
+      }
       outcomes[action.position()] =
           i < items.size()
               ? BulkItemOutcomes.of(items.get(i), action)
@@ -233,7 +334,12 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
     }
   }
 
-  private BulkRequest request(List<BulkAction> chunk) {
+  /** With {@code require_alias}, a removed alias is a 404 {@code index_not_found_exception} naming the flag. */
+  private static boolean aliasMissing(BulkResponseItem item) {
+    return item.status() == 404 && item.error() != null && INDEX_NOT_FOUND.equals(item.error().type());
+  }
+
+  private BulkRequest request(String alias, List<BulkAction> chunk) {
     List<BulkOperation> operations = new ArrayList<>(chunk.size());
     for (BulkAction action : chunk) {
       operations.add(
@@ -247,7 +353,7 @@ public final class OpenSearchSyncHandler implements DataSyncHandler {
                               .versionType(action.tombstone() ? VersionType.ExternalGte : VersionType.External)
                               .document(new RawJsonDocument(action.document())))));
     }
-    return new BulkRequest.Builder().index(writeAlias).requireAlias(true).operations(operations).build();
+    return new BulkRequest.Builder().index(alias).requireAlias(true).operations(operations).build();
   }
 
   /**

@@ -65,7 +65,9 @@ public interface OpenSearchSyncModule {
     OpenSearchClient client = OpenSearchClients.create(settings, aws.region());
     Predicate<ChangeRecord> documented = documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true);
     OpenSearchSyncHandler sync =
-        new OpenSearchSyncHandler(client, settings.indexNames(), settings.bulkLimits(), documented).boundedBy(deadline);
+        new OpenSearchSyncHandler(client, settings.indexNames(), settings.bulkLimits(), documented)
+            .boundedBy(deadline)
+            .checkingForBackfillEvery(settings.backfillCheck());
     OpenSearchIndexes indexes =
         new OpenSearchIndexes(client, settings.indexNames(), OpenSearchIndexes.template(settings.templateResource()));
     return Optional.of(

@@ -14,7 +14,7 @@ import org.opensearch.client.transport.OpenSearchTransport;
 import org.opensearch.client.transport.TransportOptions;
 
 /**
- * Passes every request on and remembers the {@code _bulk} ones (path, query parameters, operations), so tests can
+ * Passes every request on, remembers every path and the {@code _bulk} requests (path, query parameters, operations), so tests can
  * count them. It can also play a domain with a small HTTP payload limit: a {@code _bulk} request with more
  * operations than {@code maxOperations} is refused with a 413, as Amazon OpenSearch Service refuses one too large.
  */
@@ -25,6 +25,7 @@ final class CountingTransport implements OpenSearchTransport {
   private final OpenSearchTransport delegate;
   private final int maxOperations;
   private final List<BulkCall> bulkCalls = new CopyOnWriteArrayList<>();
+  private final List<String> paths = new CopyOnWriteArrayList<>();
 
   CountingTransport(OpenSearchTransport delegate) {
     this(delegate, Integer.MAX_VALUE);
@@ -39,10 +40,16 @@ final class CountingTransport implements OpenSearchTransport {
     return List.copyOf(bulkCalls);
   }
 
+  /** The path of every request, in order. */
+  List<String> paths() {
+    return List.copyOf(paths);
+  }
+
   @Override
   public <RequestT, ResponseT, ErrorT> ResponseT performRequest(
       RequestT request, Endpoint<RequestT, ResponseT, ErrorT> endpoint, TransportOptions options) throws IOException {
     String path = endpoint.requestUrl(request);
+    paths.add(path);
     if (request instanceof BulkRequest) {
       int operations = ((BulkRequest) request).operations().size();
       bulkCalls.add(new BulkCall(path, Map.copyOf(endpoint.queryParameters(request)), operations));
