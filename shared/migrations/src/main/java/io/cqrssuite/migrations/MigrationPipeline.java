@@ -29,6 +29,7 @@ public final class MigrationPipeline {
   private final ResyncSince resync;
   private final AlarmSink alarms;
   private final ObjectMapper mapper;
+  private final MappingMigration mapping;
 
   public MigrationPipeline(
       PreChecks preChecks,
@@ -47,6 +48,28 @@ public final class MigrationPipeline {
     this.resync = resync;
     this.alarms = alarms;
     this.mapper = mapper;
+    this.mapping = null;
+  }
+
+  private MigrationPipeline(MigrationPipeline pipeline, MappingMigration mapping) {
+    this.preChecks = pipeline.preChecks;
+    this.backups = pipeline.backups;
+    this.flyway = pipeline.flyway;
+    this.validation = pipeline.validation;
+    this.health = pipeline.health;
+    this.resync = pipeline.resync;
+    this.alarms = pipeline.alarms;
+    this.mapper = pipeline.mapper;
+    this.mapping = mapping;
+  }
+
+  /**
+   * The same pipeline with the search read model's half: {@code mapping} is applied after the schema is migrated and
+   * validated and before the health check, which then sees both; a failure from there on undoes it before the
+   * schema is restored. With a mapping, the pipeline runs even when no SQL migration is pending.
+   */
+  public MigrationPipeline withMapping(MappingMigration mapping) {
+    return new MigrationPipeline(this, mapping);
   }
 
   /** A step that did not pass: its name leads the result's reason. */
@@ -76,7 +99,7 @@ public final class MigrationPipeline {
     if (!pre.passed()) {
       return refused(null, steps, details, "preChecks: " + String.join("; ", pre.failures()));
     }
-    if (pre.pending().isEmpty()) {
+    if (pre.pending().isEmpty() && mapping == null) {
       String current = flyway.currentVersion().orElse(null);
       return new MigrationResult(MigrationResult.Status.CURRENT, null, 0, current, current, false, steps, null, details);
     }
@@ -104,6 +127,12 @@ public final class MigrationPipeline {
       if (!failures.isEmpty()) {
         throw new StepFailed(String.join("; ", failures));
       }
+      if (mapping != null) {
+        step = "mapping";
+        long tm = System.nanoTime();
+        details.set("mapping", mapping.apply());
+        steps.put("mapping", millis(tm));
+      }
       step = "health";
       long t4 = System.nanoTime();
       HealthCheck.Health answer = health.check();
@@ -130,18 +159,34 @@ public final class MigrationPipeline {
     long t0 = System.nanoTime();
     MigrationResult.Status status = MigrationResult.Status.ROLLED_BACK;
     String why = reason;
+    if (mapping != null) {
+      // Readers back on the previous mapping before the previous schema returns: the two halves are undone in the
+      // reverse order they were applied.
+      try {
+        ObjectNode undone = mapping.undo();
+        if (undone != null) {
+          details.set("mappingRollback", undone);
+        }
+      } catch (Exception e) {
+        status = MigrationResult.Status.ROLLBACK_FAILED;
+        why = reason + "; moving " + mapping.name() + " back failed (move its aliases by hand): " + MigrationFailure.describe(e);
+      }
+      steps.put("mappingRollback", millis(t0));
+    }
+    boolean restoredTables = false;
     try {
       Restored restored = backups.restore(backup.id(), RestoreOptions.rollback());
       steps.put("rollback", millis(t0));
       ObjectNode restore = details.putObject("restore");
       restored.rows().forEach(restore.putObject("rows")::put);
       restored.dropped().forEach(restore.putArray("dropped")::add);
+      restoredTables = true;
     } catch (Exception e) {
       steps.put("rollback", millis(t0));
       status = MigrationResult.Status.ROLLBACK_FAILED;
-      why = reason + "; the rollback failed too, restore backup " + backup.id() + " by hand: " + MigrationFailure.describe(e);
+      why = why + "; the rollback failed too, restore backup " + backup.id() + " by hand: " + MigrationFailure.describe(e);
     }
-    if (status == MigrationResult.Status.ROLLED_BACK) {
+    if (restoredTables) {
       long t1 = System.nanoTime();
       try {
         Instant since = backup.startedAt();
@@ -149,11 +194,11 @@ public final class MigrationPipeline {
         details.set("resync", resynced);
         if (resynced != null && resynced.has("complete") && !resynced.path("complete").asBoolean()) {
           status = MigrationResult.Status.ROLLBACK_FAILED;
-          why = reason + "; restored, but the resync since " + since + " did not complete: run it again";
+          why = why + "; restored, but the resync since " + since + " did not complete: run it again";
         }
       } catch (Exception e) {
         status = MigrationResult.Status.ROLLBACK_FAILED;
-        why = reason + "; restored, but the resync since " + backup.startedAt() + " failed (run it again): "
+        why = why + "; restored, but the resync since " + backup.startedAt() + " failed (run it again): "
             + MigrationFailure.describe(e);
       }
       steps.put("resync", millis(t1));

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -70,7 +71,7 @@ class MigrationPipelineTest extends MigrationFixture {
     StructuredLog log = new StructuredLog("migrations-test", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         StructuredLog.Level.INFO);
     AlarmPublisher alarms = new AlarmPublisher(sns, topicArn, null, Duration.ofMinutes(5), "migrations-test", JSON, log, Clock.systemUTC());
-    FlywayMigration flyway = flyway(scenario);
+    FlywayMigration flyway = scenario == null ? flyway() : flyway(scenario);
     ResyncSince resync = since -> {
       resyncedSince.add(since);
       return JSON.createObjectNode().put("complete", true);
@@ -163,5 +164,44 @@ class MigrationPipelineTest extends MigrationFixture {
     assertThat(columns("item")).doesNotContain("colour");
     assertThat(itemRows()).isEqualTo(before);
     assertThat(alarm().path("severity").asText()).isEqualTo("CRITICAL");
+  }
+
+  @Test
+  void theMappingHalfRunsBeforeTheHealthCheckAndIsUndoneBeforeTheSchemaIsRestored() throws Exception {
+    database("postgresql");
+    List<String> events = new ArrayList<>();
+    MappingMigration mapping = new MappingMigration() {
+      @Override
+      public String name() {
+        return "search[test]";
+      }
+
+      @Override
+      public ObjectNode apply() throws Exception {
+        events.add("apply with columns " + columns("item").contains("region"));
+        return JSON.createObjectNode().put("swapped", true);
+      }
+
+      @Override
+      public ObjectNode undo() throws Exception {
+        // Still on the failed schema: the search half goes back first.
+        events.add("undo with columns " + columns("item").contains("region"));
+        return JSON.createObjectNode().put("rolledBack", true);
+      }
+    };
+
+    MigrationResult failed = pipeline("not-null", canary()).withMapping(mapping).run(List.of("item"));
+
+    assertThat(failed.status()).as(failed.toJson(JSON).toString()).isEqualTo(MigrationResult.Status.ROLLED_BACK);
+    assertThat(events).containsExactly("apply with columns true", "undo with columns true");
+    assertThat(failed.stepMillis().keySet()).containsSubsequence("migrate", "validate", "mapping", "health", "mappingRollback", "rollback", "resync");
+    assertThat(failed.details().path("mappingRollback").path("rolledBack").asBoolean()).isTrue();
+    assertThat(columns("item")).doesNotContain("region");
+    alarm();
+
+    events.clear();
+    MigrationResult nothingPending = pipeline(null, canary()).withMapping(mapping).run(List.of("item"));
+    assertThat(nothingPending.status()).as("a mapping alone is a migration").isEqualTo(MigrationResult.Status.COMPLETED);
+    assertThat(events).containsExactly("apply with columns false");
   }
 }
