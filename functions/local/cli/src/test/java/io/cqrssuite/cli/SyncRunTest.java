@@ -66,6 +66,12 @@ class SyncRunTest {
     assertThat(ops.path("healed").asLong()).isEqualTo(ops.path("found").asLong());
     assertThat(ops.path("remaining").asLong()).isZero();
     assertThat(out).contains("reconcile  9 differences made by hand");
+    // And the migrations of both read models: one completes, the one whose health check fails rolls back.
+    assertThat(ops.path("migrated").asBoolean()).isTrue();
+    assertThat(ops.path("rolledBack").asBoolean()).isTrue();
+    assertThat(ops.path("schemaVersionAfterRollback").asText()).isEqualTo("9001");
+    assertThat(ops.path("searchIndexAfterRollback").asText()).isEqualTo("products-v2");
+    assertThat(out).contains("migrate    completed: schema 1 -> 9001").contains("migrate    rolled_back: health: the canary");
   }
 
   /** The repository root, and dynalite where ./suite test (or the shell) says it is. */

@@ -50,6 +50,8 @@ public final class LocalCloud implements AutoCloseable {
   public static final String FUNCTION_NAME = STAGE + "-catalog-event-factory";
   public static final String IMPORT_BUCKET = STAGE + "-catalog-imports";
   public static final String COMMAND_BUCKET = STAGE + "-catalog-commands";
+  /** The schema backups of the run's migration stage. */
+  public static final String BACKUP_BUCKET = STAGE + "-catalog-schema-backups";
   public static final String PROGRESS_TABLE = STAGE + "-catalog-import-progress";
   public static final String IMPORT_STATE_MACHINE = STAGE + "-catalog-csv-import";
   public static final String CHUNK_QUEUE = STAGE + "-catalog-import-chunks";
@@ -204,7 +206,7 @@ public final class LocalCloud implements AutoCloseable {
       }
       dynamoDb.createTable(PROGRESS_TABLE, "pk", null);
 
-      objects = LocalObjectStore.start(IMPORT_BUCKET, COMMAND_BUCKET);
+      objects = LocalObjectStore.start(IMPORT_BUCKET, COMMAND_BUCKET, BACKUP_BUCKET);
       resources.push(objects);
 
       SQSRestServer sqsServer = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();

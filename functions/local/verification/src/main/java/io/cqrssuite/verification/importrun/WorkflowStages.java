@@ -100,8 +100,14 @@ public final class WorkflowStages {
       opsJson.put("found", ops.found());
       opsJson.put("healed", ops.healed());
       opsJson.put("remaining", ops.remaining());
-      opsJson.put("seconds", Math.round(ops.seconds() * 1000) / 1000.0);
-      return commands.mismatches() + imported.mismatches() + (ops.ok() ? 0 : 1);
+      // And the migrations: one that completes, one whose health check fails and rolls back.
+      MigrationStage.Report migrations = MigrationStage.run(cloud, functionEnv, out);
+      opsJson.put("migrated", migrations.migrated());
+      opsJson.put("rolledBack", migrations.rolledBack());
+      opsJson.put("schemaVersionAfterRollback", migrations.schemaVersionAfterRollback());
+      opsJson.put("searchIndexAfterRollback", migrations.readIndexAfterRollback());
+      opsJson.put("seconds", Math.round((ops.seconds() + migrations.seconds()) * 1000) / 1000.0);
+      return commands.mismatches() + imported.mismatches() + (ops.ok() ? 0 : 1) + (migrations.ok() ? 0 : 1);
     }
   }
 

@@ -13,7 +13,12 @@ import io.cqrssuite.reconcile.ReconcileTarget;
 import io.cqrssuite.retry.InvocationDeadline;
 import io.cqrssuite.retry.RetrySettings;
 import io.cqrssuite.sync.ChangeSelector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.backfill.VersionedReadModel;
 import io.cqrssuite.sync.opensearch.BulkLimits;
+import io.cqrssuite.sync.opensearch.OpenSearchBackfill;
+import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
+import io.cqrssuite.sync.opensearch.PolledReindex;
 import io.cqrssuite.sync.opensearch.OpenSearchClients;
 import io.cqrssuite.sync.opensearch.OpenSearchReconcileTarget;
 import io.cqrssuite.sync.opensearch.OpenSearchSettings;
@@ -24,6 +29,7 @@ import io.cqrssuite.sync.rds.RdsSchema;
 import io.cqrssuite.sync.rds.RdsSettings;
 import io.cqrssuite.sync.rds.RdsSyncHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,16 +68,18 @@ public final class CatalogOperations implements AutoCloseable {
   private final List<ReconcileTarget> targets;
   private final RdsConnections connections;
   private final OpenSearchClient search;
+  private final OpenSearchSettings searchSettings;
 
   private CatalogOperations(
       DynamoDbClient dynamoDb, LazyS3 s3, SourceTable source, List<ReconcileTarget> targets, RdsConnections connections,
-      OpenSearchClient search) {
+      OpenSearchClient search, OpenSearchSettings searchSettings) {
     this.dynamoDb = dynamoDb;
     this.s3 = s3;
     this.source = source;
     this.targets = List.copyOf(targets);
     this.connections = connections;
     this.search = search;
+    this.searchSettings = searchSettings;
   }
 
   /**
@@ -92,6 +100,7 @@ public final class CatalogOperations implements AutoCloseable {
     LazyS3 s3 = new LazyS3(aws);
     RdsConnections connections = null;
     OpenSearchClient search = null;
+    OpenSearchSettings searchUsed = null;
     try {
       requireTable(dynamoDb, mapping.table());
       CommandImages images = new CommandImages(s3, commands, JSON);
@@ -112,6 +121,7 @@ public final class CatalogOperations implements AutoCloseable {
       Optional<OpenSearchSettings> searchSettings = OpenSearchSettings.fromEnvironment(env);
       if (wanted.contains(OPENSEARCH) && searchSettings.isPresent()) {
         OpenSearchSettings settings = searchSettings.get();
+        searchUsed = settings;
         search = OpenSearchClients.create(settings, AwsSettings.fromEnvironment(env).region());
         requireAlias(search, settings);
         ChangeSelector documents = new ChangeSelector.PkPrefix("PRODUCT#");
@@ -123,7 +133,7 @@ public final class CatalogOperations implements AutoCloseable {
         throw new IllegalArgumentException("no read model to compare with: " + wanted + " asked, none configured (SUITE_RDS_URL,"
             + " SUITE_OPENSEARCH_ENDPOINT)");
       }
-      return new CatalogOperations(dynamoDb, s3, source, targets, connections, search);
+      return new CatalogOperations(dynamoDb, s3, source, targets, connections, search, searchUsed);
     } catch (Exception | Error e) {
       closeQuietly(connections, search, dynamoDb, s3);
       throw e;
@@ -175,6 +185,36 @@ public final class CatalogOperations implements AutoCloseable {
 
   public List<ReconcileTarget> targets() {
     return targets;
+  }
+
+  /** The target of {@code name}'s kind ({@link #RDS}, {@link #OPENSEARCH}); empty when that read model is not open. */
+  public Optional<ReconcileTarget> target(String kind) {
+    Class<?> type = kind.equals(RDS) ? RdsReconcileTarget.class : OpenSearchReconcileTarget.class;
+    return targets.stream().filter(type::isInstance).findFirst();
+  }
+
+  /** The relational read model's connections, when it is open. */
+  public Optional<RdsConnections> connections() {
+    return Optional.ofNullable(connections);
+  }
+
+  /**
+   * The search read model as versions behind its aliases, for a backfill or a mapping migration to {@code template}
+   * (a composable index template, as {@code SUITE_OPENSEARCH_TEMPLATE} names one).
+   *
+   * @param discoveryInterval how long the live sync takes to notice a second target ({@code
+   *     SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS})
+   */
+  public VersionedReadModel searchVersions(ObjectNode template, Duration discoveryInterval) {
+    OpenSearchReconcileTarget current = (OpenSearchReconcileTarget) target(OPENSEARCH)
+        .orElseThrow(() -> new IllegalStateException("no search read model is open"));
+    return new OpenSearchBackfill(new OpenSearchIndexes(search, searchSettings.indexNames(), template), current, discoveryInterval,
+        PolledReindex.Options.defaults());
+  }
+
+  /** The index template the search read model is set up with ({@code SUITE_OPENSEARCH_TEMPLATE}). */
+  public ObjectNode searchTemplate() {
+    return OpenSearchIndexes.template(searchSettings.templateResource());
   }
 
   @Override
