@@ -105,6 +105,14 @@ final class OperationPlaces implements AutoCloseable {
     return SourceLoad.load(dynalite.client(), table, entities, seed, shell.err());
   }
 
+  /** The embedded source's DynamoDB, for a live stream beside an operation. */
+  software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb() {
+    if (!embedded) {
+      throw new IllegalStateException("only the embedded source is written by the suite's own live stream");
+    }
+    return dynalite.client();
+  }
+
   /** "embedded" or "configured", for the JSON line. */
   String describe() {
     return embedded ? "embedded" : "configured";

@@ -16,7 +16,7 @@ import java.util.Map;
 public final class SuiteCli {
   private static final List<Command> COMMANDS =
       List.of(new InvokeCommand(), new RunCommand(), new ChaosCommand(), new SamplesCommand(), new BenchCommand(), new DlqCommand(),
-          new ReconcileCommand(), new ResyncCommand());
+          new ReconcileCommand(), new ResyncCommand(), new BackfillCommand(), new MigrateCommand());
 
   /** {@code ./suite test} is the script's own (Maven, not this jar); it is listed so the table is complete. */
   private static final String TEST_ROW = "  test  Install what the tests need and run them (the README's test command).";

@@ -4,36 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.alarm.Alarm;
 import io.cqrssuite.alarm.AlarmSink;
-import io.cqrssuite.backfill.VersionedReadModel;
-import io.cqrssuite.catalog.product.ProductRdsMapping;
 import io.cqrssuite.factory.EventJson;
-import io.cqrssuite.migrations.BackupStore;
-import io.cqrssuite.migrations.CanaryHealth;
-import io.cqrssuite.migrations.FlywayMigration;
-import io.cqrssuite.migrations.FreeStorage;
-import io.cqrssuite.migrations.HealthCheck;
-import io.cqrssuite.migrations.IndexBackfillMigration;
 import io.cqrssuite.migrations.MigrationPipeline;
 import io.cqrssuite.migrations.MigrationResult;
 import io.cqrssuite.migrations.MigrationSettings;
-import io.cqrssuite.migrations.PostMigrationChecks;
-import io.cqrssuite.migrations.PreChecks;
-import io.cqrssuite.migrations.ResyncSince;
-import io.cqrssuite.migrations.SampledReconcileHealth;
-import io.cqrssuite.operations.ReadModelBackfill;
-import io.cqrssuite.operations.Reconciler;
-import io.cqrssuite.operations.Resync;
-import io.cqrssuite.operations.SourceTable;
-import io.cqrssuite.event.ChangeRecord;
-import io.cqrssuite.reconcile.ReconcileTarget;
 import io.cqrssuite.sync.opensearch.OpenSearchSettings;
-import io.cqrssuite.sync.rds.RdsConnections;
 import io.cqrssuite.sync.rds.RdsSettings;
 import io.cqrssuite.sync.rds.SchemaMigrations;
 import io.cqrssuite.verification.cloud.LocalCloud;
+import io.cqrssuite.verification.operations.CatalogMigrations;
 import io.cqrssuite.verification.operations.CatalogOperations;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,13 +55,10 @@ final class MigrationStage {
     RdsSettings rds = RdsSettings.fromEnvironment(env);
     MigrationSettings settings = MigrationSettings.fromEnvironment(env);
     try (CatalogOperations operations = CatalogOperations.open(env, null, Set.of(CatalogOperations.RDS, CatalogOperations.OPENSEARCH))) {
-      RdsConnections connections = operations.connections().orElseThrow();
-      ReconcileTarget rows = operations.target(CatalogOperations.RDS).orElseThrow();
-      ChangeRecord template = aProduct(operations.source());
+      CatalogMigrations migrations = new CatalogMigrations(operations, rds, settings, cloud.s3(), JSON);
       Alarms alarms = new Alarms(out);
 
-      MigrationResult first = pipeline(operations, connections, rds, settings, cloud, template, alarms, List.of("add-column"), "origin")
-          .run(List.of("product"));
+      MigrationResult first = pipeline(migrations, operations, alarms, List.of("add-column"), "origin").run(List.of("product"));
       String indexAfterFirst = readIndex(env);
       boolean migrated = first.status() == MigrationResult.Status.COMPLETED && "9001".equals(first.schemaVersionAfter())
           && indexAfterFirst.endsWith("-v2");
@@ -92,8 +70,7 @@ final class MigrationStage {
       }
 
       MigrationResult second =
-          pipeline(operations, connections, rds, settings, cloud, template, alarms, List.of("add-column", "health-fails"), "origin_country")
-              .run(List.of("product"));
+          pipeline(migrations, operations, alarms, List.of("add-column", "health-fails"), "origin_country").run(List.of("product"));
       String indexAfterSecond = readIndex(env);
       boolean rolledBack = second.status() == MigrationResult.Status.ROLLED_BACK;
       out.printf("migrate    %s: %s; schema back at %s, search back on %s in %.2f s%n",
@@ -107,48 +84,16 @@ final class MigrationStage {
     }
   }
 
+  /** The shipped migrations and the run's own {@code runMigrations}; the index template with {@code newField} added. */
   private static MigrationPipeline pipeline(
-      CatalogOperations operations, RdsConnections connections, RdsSettings rds, MigrationSettings settings, LocalCloud cloud,
-      ChangeRecord template, AlarmSink alarms, List<String> runMigrations, String newField) {
-    List<String> locations = new ArrayList<>(List.of(SchemaMigrations.classpathLocation(connections.dialect())));
-    runMigrations.forEach(m -> locations.add(RUN_MIGRATIONS + connections.dialect().name() + "/" + m));
-    FlywayMigration flyway = new FlywayMigration(rds.url(), rds.user(), rds.passwordSource(), connections.dialect(), locations, settings);
-    Reconciler reconciler = new Reconciler(operations.source(), operations.targets(), JSON, Clock.systemUTC());
-    HealthCheck health = HealthCheck.all(
-        new CanaryHealth(operations.target(CatalogOperations.RDS).orElseThrow(), connections, "product", template, Clock.systemUTC()),
-        new SampledReconcileHealth(reconciler, 2, 25, 7L));
+      CatalogMigrations migrations, CatalogOperations operations, AlarmSink alarms, List<String> runMigrations, String newField) {
+    String dialect = migrations.connections().dialect().name();
+    List<String> locations = new ArrayList<>(List.of(SchemaMigrations.classpathLocation(migrations.connections().dialect())));
+    runMigrations.forEach(m -> locations.add(RUN_MIGRATIONS + dialect + "/" + m));
     ObjectNode changed = operations.searchTemplate();
     changed.with("template").with("mappings").with("properties").putObject(newField).put("type", "keyword");
     // No live sync runs during this stage, so nothing has to notice the second target: a second is plenty.
-    VersionedReadModel search = operations.searchVersions(changed, Duration.ofSeconds(1));
-    ReadModelBackfill.Options backfillOptions =
-        new ReadModelBackfill.Options(2, Duration.ofDays(7), Duration.ZERO, 2, "updatedAt", Duration.ofMinutes(5));
-    return new MigrationPipeline(
-            new PreChecks(connections, flyway, Duration.ofSeconds(5), Duration.ofSeconds(30), FreeStorage.unknown()),
-            new BackupStore(cloud.s3(), settings, connections, JSON, Clock.systemUTC()),
-            flyway,
-            new PostMigrationChecks(flyway, connections, List.of(ProductRdsMapping.product())),
-            health,
-            ResyncSince.of(new Resync(operations.source(), operations.targets(), JSON), 2, "updatedAt"),
-            alarms,
-            JSON)
-        .withMapping(new IndexBackfillMigration(new ReadModelBackfill(operations.source(), search, JSON, Clock.systemUTC()), search, backfillOptions));
-  }
-
-  /** A live product of the data table: the canary's shape (its table, partition and image). */
-  private static ChangeRecord aProduct(SourceTable source) {
-    List<ChangeRecord> found = new ArrayList<>();
-    source.sample(1, 5, 3L, item -> {
-      synchronized (found) {
-        if (!item.change().deleted()) {
-          found.add(item.change());
-        }
-      }
-    });
-    if (found.isEmpty()) {
-      throw new IllegalStateException("the data table holds no live product to shape the migration's canary on");
-    }
-    return found.get(0);
+    return migrations.pipeline(locations, changed, Duration.ofSeconds(1), alarms, 2);
   }
 
   /** The concrete index the read alias points to now. */

@@ -28,15 +28,19 @@ import io.cqrssuite.sync.rds.RdsReconcileTarget;
 import io.cqrssuite.sync.rds.RdsSchema;
 import io.cqrssuite.sync.rds.RdsSettings;
 import io.cqrssuite.sync.rds.RdsSyncHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.FieldValue;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -126,7 +130,8 @@ public final class CatalogOperations implements AutoCloseable {
         requireAlias(search, settings);
         ChangeSelector documents = new ChangeSelector.PkPrefix("PRODUCT#");
         targets.add(new OpenSearchReconcileTarget(search, settings.indexNames(), documents::accepts,
-            new OpenSearchSyncHandler(search, settings.indexNames(), BulkLimits.defaults(), documents::accepts), Clock.systemUTC(),
+            new OpenSearchSyncHandler(search, settings.indexNames(), BulkLimits.defaults(), documents::accepts)
+                .checkingForBackfillEvery(settings.backfillCheck()), Clock.systemUTC(),
             FED_FROM_COMMANDS));
       }
       if (targets.isEmpty()) {
@@ -210,6 +215,27 @@ public final class CatalogOperations implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no search read model is open"));
     return new OpenSearchBackfill(new OpenSearchIndexes(search, searchSettings.indexNames(), template), current, discoveryInterval,
         PolledReindex.Options.defaults());
+  }
+
+  /**
+   * The version of each of {@code ids} a reader finds through the read alias now (a search, so only what the last
+   * refresh made searchable); an id not found is absent.
+   */
+  public Map<String, Long> visibleVersions(List<String> ids) {
+    List<FieldValue> values = ids.stream().map(FieldValue::of).toList();
+    try {
+      Map<String, Long> visible = new HashMap<>();
+      search.search(s -> s.index(searchSettings.indexNames().readAlias()).size(values.size())
+              .query(q -> q.terms(t -> t.field("id").terms(v -> v.value(values)))), ObjectNode.class)
+          .hits().hits().forEach(hit -> {
+            if (hit.source() != null) {
+              visible.put(hit.id(), hit.source().path("version").asLong());
+            }
+          });
+      return visible;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The index template the search read model is set up with ({@code SUITE_OPENSEARCH_TEMPLATE}). */
