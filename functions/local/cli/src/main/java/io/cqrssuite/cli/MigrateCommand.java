@@ -23,7 +23,8 @@ import io.cqrssuite.migrations.ResyncSince;
 import io.cqrssuite.operations.Resync;
 import io.cqrssuite.sync.opensearch.OpenSearchSettings;
 import io.cqrssuite.sync.rds.RdsSettings;
-import io.cqrssuite.testing.aws.LocalObjectStore;
+import com.adobe.testing.s3mock.S3MockApplication;
+import io.cqrssuite.testing.aws.S3MockServer;
 import io.cqrssuite.verification.operations.CatalogMigrations;
 import io.cqrssuite.verification.operations.CatalogOperations;
 import java.nio.file.Files;
@@ -257,7 +258,7 @@ final class MigrateCommand implements Command {
   }
 
   /** Where backups go: SUITE_BACKUP_BUCKET on configured places, a local S3 stand-in's bucket on embedded ones. */
-  private record Bucket(MigrationSettings settings, S3Client s3, LocalObjectStore store) implements AutoCloseable {
+  private record Bucket(MigrationSettings settings, S3Client s3, S3MockApplication store) implements AutoCloseable {
     static Bucket of(OperationPlaces places, Shell shell) throws java.io.IOException {
       Map<String, String> env = places.environment();
       if (!places.embedded()) {
@@ -269,9 +270,10 @@ final class MigrateCommand implements Command {
         S3Client s3 = new AwsClients(AwsSettings.fromEnvironment(env)).configureWithSdkRetries(S3Client.builder(), "S3").build();
         return new Bucket(settings, s3, null);
       }
-      LocalObjectStore store = LocalObjectStore.start(EMBEDDED_BUCKET);
+      // S3Mock, not the run's object store: backups are listed, and the list is S3's.
+      S3MockApplication store = S3MockServer.start(EMBEDDED_BUCKET, Files.createTempDirectory("suite-schema-backups"));
       env.put("SUITE_BACKUP_BUCKET", EMBEDDED_BUCKET);
-      S3Client s3 = S3Client.builder().endpointOverride(store.endpoint()).forcePathStyle(true)
+      S3Client s3 = S3Client.builder().endpointOverride(java.net.URI.create("http://127.0.0.1:" + store.getHttpPort())).forcePathStyle(true)
           .region(software.amazon.awssdk.regions.Region.US_EAST_1)
           .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
       return new Bucket(MigrationSettings.fromEnvironment(env), s3, store);
@@ -281,7 +283,7 @@ final class MigrateCommand implements Command {
     public void close() {
       s3.close();
       if (store != null) {
-        store.close();
+        store.stop();
       }
     }
   }

@@ -52,7 +52,12 @@ class CommandHelpTest {
             "reconcile",
             "reconcile --mode nonsense",
             "resync",
-            "resync --since yesterday")
+            "resync --since yesterday",
+            "backfill",
+            "backfill --rollback --clean",
+            "migrate",
+            "migrate backups",
+            "migrate backups restore")
         .flatMap(line -> Stream.of(line + " --help", line + " -h"));
   }
 

@@ -10,6 +10,9 @@ import io.cqrssuite.cli.Arguments.UsageException;
 import io.cqrssuite.command.CommandTables;
 import io.cqrssuite.fixtures.SampleEvents;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
+import io.cqrssuite.testing.aws.S3MockServer;
+import com.adobe.testing.s3mock.S3MockApplication;
+import java.net.URI;
 import io.cqrssuite.verification.LocalReadModels;
 import io.cqrssuite.verification.operations.SourceLoad;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +33,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code ./suite reconcile} and {@code ./suite resync}: on configured places (dynalite as the source table, an
@@ -50,8 +58,15 @@ class OperationsCommandTest {
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
+  private static final Map<String, String> savedProperties = new HashMap<>();
+
   @BeforeAll
   static void places() throws Exception {
+    // The SDK reads credentials from the real environment or system properties, not from the CLI's env map.
+    for (String name : new String[] {"aws.accessKeyId", "aws.secretAccessKey"}) {
+      savedProperties.put(name, System.getProperty(name));
+      System.setProperty(name, "local");
+    }
     assumeTrue(LocalDynamoDb.cli(shellBase(), SampleEvents.repositoryRoot()).isPresent(), LocalDynamoDb.INSTALL_HINT);
     dynalite = LocalDynamoDb.start(LocalDynamoDb.cli(shellBase(), SampleEvents.repositoryRoot()).orElseThrow());
     dynalite.createTable(TABLES.data(), "pk", "sk");
@@ -67,6 +82,13 @@ class OperationsCommandTest {
     if (dynalite != null) {
       dynalite.close();
     }
+    savedProperties.forEach((name, value) -> {
+      if (value == null) {
+        System.clearProperty(name);
+      } else {
+        System.setProperty(name, value);
+      }
+    });
   }
 
   @Test
@@ -154,6 +176,56 @@ class OperationsCommandTest {
     assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("  resync: 400 entities");
   }
 
+  @Test
+  void migrateChecksFirstOnConfiguredPlacesThenMigratesWithABackupThatIsValidatedAndRefusedOnceDamaged() throws Exception {
+    S3MockApplication objects = S3MockServer.start("backups", Files.createDirectories(temp.resolve("s3")));
+    try {
+      URI endpoint = URI.create("http://127.0.0.1:" + objects.getHttpPort());
+      Map<String, String> env = configured();
+      env.put("AWS_ENDPOINT_URL_S3", endpoint.toString());
+      env.put("SUITE_BACKUP_BUCKET", "backups");
+      Path next = Files.createDirectories(temp.resolve("next"));
+      Files.writeString(next.resolve("V7__product_note.sql"), "ALTER TABLE product ADD COLUMN ops_note varchar(20);");
+      String locations = "classpath:db/migration/postgresql,filesystem:" + next;
+      // The health check's sampled reconcile needs read models that agree with the source before the migration.
+      sql("DELETE FROM product");
+      lastLine(cli(configured(), "resync", "--apply", "--checkpoints", temp.resolve("before-migrate.json").toString()), 0);
+
+      JsonNode dry = lastLine(cli(env, "migrate", "--locations", locations), 0);
+      assertThat(dry.path("migrate").path("dryRun").asBoolean()).isTrue();
+      assertThat(dry.path("migrate").path("preChecks").path("pending").toString()).contains("7 product note");
+      assertThat(columns()).as("pre-checks only").doesNotContain("ops_note");
+
+      Map<String, String> noBucket = configured();
+      assertRefused(noBucket, "SUITE_BACKUP_BUCKET is not set", "migrate", "--apply", "--locations", locations);
+
+      JsonNode migrated = lastLine(cli(env, "migrate", "--apply", "--locations", locations), 0);
+      assertThat(migrated.path("migrate").path("status").asText()).as(migrated.toString()).isEqualTo("completed");
+      assertThat(migrated.path("migrate").path("schemaVersionAfter").asText()).isEqualTo("7");
+      assertThat(columns()).contains("ops_note");
+      String backupId = migrated.path("migrate").path("backupId").asText();
+
+      JsonNode listed = lastLine(cli(env, "migrate", "backups", "list"), 0);
+      assertThat(listed.path("backups").get(0).path("id").asText()).isEqualTo(backupId);
+      assertThat(lastLine(cli(env, "migrate", "backups", "validate", backupId), 0).path("valid").asBoolean()).isTrue();
+
+      // A backup changed after it was written: its hash no longer matches, so it is neither valid nor restorable.
+      S3Client s3 = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
+      String key = s3.listObjectsV2(r -> r.bucket("backups")).contents().stream().map(o -> o.key())
+          .filter(k -> k.contains(backupId) && k.endsWith(".ndjson") && k.contains("product")).findFirst().orElseThrow();
+      String damaged = s3.getObjectAsBytes(r -> r.bucket("backups").key(key)).asUtf8String() + "{\"tampered\": true}\n";
+      s3.putObject(r -> r.bucket("backups").key(key), RequestBody.fromString(damaged));
+      long rows = count("SELECT count(*) FROM product");
+      assertRefused(env, "is damaged", "migrate", "backups", "validate", backupId);
+      assertRefused(env, "restore refused, nothing changed", "migrate", "backups", "restore", backupId, "--apply");
+      assertThat(columns()).as("nothing restored").contains("ops_note");
+      assertThat(count("SELECT count(*) FROM product")).isEqualTo(rows);
+    } finally {
+      objects.stop();
+    }
+  }
+
   private int cli(Map<String, String> env, String... args) {
     stdout.reset();
     stderr.reset();
@@ -203,6 +275,16 @@ class OperationsCommandTest {
       r.next();
       return r.getLong(1);
     }
+  }
+
+  private static List<String> columns() throws Exception {
+    List<String> names = new java.util.ArrayList<>();
+    try (Connection c = connection(); ResultSet r = c.getMetaData().getColumns(null, null, "product", null)) {
+      while (r.next()) {
+        names.add(r.getString("COLUMN_NAME"));
+      }
+    }
+    return names;
   }
 
   private static Connection connection() throws Exception {
