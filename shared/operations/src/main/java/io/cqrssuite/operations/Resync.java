@@ -53,19 +53,35 @@ public final class Resync {
    * @param since an ISO-8601 time, or {@code null} for a full resync
    * @param changedAttribute the item attribute {@code since} is compared with ({@code updatedAt})
    */
-  public record Options(int segments, String since, String changedAttribute) {
+  public record Options(int segments, String since, String changedAttribute, List<String> partitions) {
     public Options {
       if (segments < 1) {
         throw new IllegalArgumentException("segments must be at least 1, found " + segments);
       }
+      if (partitions != null) {
+        partitions = List.copyOf(partitions);
+        if (since == null || partitions.isEmpty() || partitions.size() != segments) {
+          throw new IllegalArgumentException("partitions go with since, one segment each");
+        }
+      }
     }
 
     public static Options full(int segments) {
-      return new Options(segments, null, null);
+      return new Options(segments, null, null, null);
     }
 
     public static Options since(int segments, String since, String changedAttribute) {
-      return new Options(segments, since, changedAttribute);
+      return new Options(segments, since, changedAttribute, null);
+    }
+
+    /**
+     * Only what changed since {@code since}, read through the table's index sorted by {@code changedAttribute}
+     * ({@link SourceTable#changeIndex}) with a Query per partition value of that index, one segment each: DynamoDB
+     * reads only the changed items. The partition values are the caller's (the index's key cannot be listed without
+     * reading it whole).
+     */
+    public static Options sinceThroughIndex(String since, String changedAttribute, List<String> partitions) {
+      return new Options(partitions.size(), since, changedAttribute, partitions);
     }
   }
 
@@ -82,6 +98,7 @@ public final class Resync {
   /** Runs (or resumes) the resync; the JSON result names what was written and what is left. */
   public ObjectNode run(Options options, ResyncCheckpoints checkpoints, Progress progress) throws Exception {
     long t0 = System.nanoTime();
+    long readBefore = source.itemsRead();
     Tally tally = new Tally();
     ExecutorService threads = Executors.newFixedThreadPool(options.segments(), task -> {
       Thread thread = new Thread(task, "resync-segment");
@@ -113,7 +130,16 @@ public final class Resync {
     json.put("mode", options.since() == null ? "full" : "incremental");
     if (options.since() != null) {
       json.put("since", options.since());
-      json.put("cost", "a filtered scan on " + options.changedAttribute() + ": DynamoDB reads, and charges for, the whole table");
+      Optional<SourceTable.ChangeIndex> index = source.changeIndex(options.changedAttribute());
+      if (options.partitions() != null) {
+        json.put("through", index.map(SourceTable.ChangeIndex::name).orElse(null));
+        json.put("cost", "a Query of " + index.map(SourceTable.ChangeIndex::name).orElse("?") + " per partition: DynamoDB reads only the"
+            + " items changed since" + (index.map(SourceTable.ChangeIndex::projectsAll).orElse(true) ? "" : ", then each from the table"));
+      } else {
+        json.put("cost", "a filtered scan on " + options.changedAttribute() + ": DynamoDB reads, and charges for, the whole table"
+            + index.map(i -> "; index " + i.name() + " is sorted by " + options.changedAttribute() + ": give its partition values to"
+                + " read only what changed").orElse(""));
+      }
     }
     json.put("segments", options.segments());
     json.put("segmentsDone", tally.done.get());
@@ -124,6 +150,7 @@ public final class Resync {
     json.put("failed", tally.failed.get());
     tally.stopped.forEach(json.putArray("stopped")::add);
     json.put("complete", tally.done.get() == options.segments());
+    json.put("itemsRead", source.itemsRead() - readBefore);
     json.put("readCapacityUnits", source.consumedCapacity());
     json.put("seconds", Math.round(seconds * 1000) / 1000.0);
     json.put("entitiesPerSecond", Math.round(tally.entities.get() / Math.max(seconds, 1e-9)));
@@ -190,32 +217,39 @@ public final class Resync {
     }
     long[] segmentEntities = {state.map(ResyncCheckpoints.State::entities).orElse(0L)};
     tally.entities.addAndGet(segmentEntities[0]);
-    try {
-      source.scanPages(s, options.segments(), start, options.changedAttribute(), options.since(), (items, next) -> {
-        List<ChangeRecord> changes = items.stream().map(SourceTable.SourceItem::change).toList();
-        for (ReconcileTarget target : targets) {
-          List<ChangeRecord> taken = changes.stream().filter(target::accepts).toList();
-          long[] counts = write(target, taken);
-          tally.written.addAndGet(counts[0]);
-          tally.unchanged.addAndGet(counts[1]);
-          if (counts[2] > 0) {
-            tally.failed.addAndGet(counts[2]);
-            tally.stopped.add("segment " + s + ": " + counts[2] + " change(s) failed in " + target.name());
-            throw new SegmentStopped();
-          }
-        }
-        segmentEntities[0] += changes.size();
-        tally.entities.addAndGet(changes.size());
-        tally.scanned.addAndGet(changes.size());
-        checkpoints.save(s, new ResyncCheckpoints.State(next, next == null, segmentEntities[0]));
-        if (next == null) {
-          tally.done.incrementAndGet();
-        }
-        progress.update(tally.entities.get(), tally.done.get(), options.segments());
-        if (next != null && !goOn.getAsBoolean()) {
+    SourceTable.PageSink pages = (items, next) -> {
+      List<ChangeRecord> changes = items.stream().map(SourceTable.SourceItem::change).toList();
+      for (ReconcileTarget target : targets) {
+        List<ChangeRecord> taken = changes.stream().filter(target::accepts).toList();
+        long[] counts = write(target, taken);
+        tally.written.addAndGet(counts[0]);
+        tally.unchanged.addAndGet(counts[1]);
+        if (counts[2] > 0) {
+          tally.failed.addAndGet(counts[2]);
+          tally.stopped.add("segment " + s + ": " + counts[2] + " change(s) failed in " + target.name());
           throw new SegmentStopped();
         }
-      });
+      }
+      segmentEntities[0] += changes.size();
+      tally.entities.addAndGet(changes.size());
+      tally.scanned.addAndGet(changes.size());
+      checkpoints.save(s, new ResyncCheckpoints.State(next, next == null, segmentEntities[0]));
+      if (next == null) {
+        tally.done.incrementAndGet();
+      }
+      progress.update(tally.entities.get(), tally.done.get(), options.segments());
+      if (next != null && !goOn.getAsBoolean()) {
+        throw new SegmentStopped();
+      }
+    };
+    try {
+      if (options.partitions() != null) {
+        SourceTable.ChangeIndex index = source.changeIndex(options.changedAttribute()).orElseThrow(() -> new IllegalArgumentException(
+            source.table() + " has no global secondary index sorted by " + options.changedAttribute() + " to read partitions of"));
+        source.queryChangedPages(index, options.partitions().get(s), start, options.since(), pages);
+      } else {
+        source.scanPages(s, options.segments(), start, options.changedAttribute(), options.since(), pages);
+      }
     } catch (SegmentStopped stopped) {
       // A page that could not be written, or told to stop: the checkpoint says where the next call goes on.
     }

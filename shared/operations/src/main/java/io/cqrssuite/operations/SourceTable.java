@@ -29,6 +29,13 @@ import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -51,7 +58,9 @@ public final class SourceTable {
   private final StreamRecordJson toAttributeJson = new StreamRecordJson(JsonNodeFactory.instance);
   private final AttributeValueJson toPlainJson = new AttributeValueJson(JsonNodeFactory.withExactBigDecimals(true));
   private final List<String> keyAttributes;
+  private final List<ChangeIndex> changeIndexes;
   private final AtomicLong consumedCapacity = new AtomicLong();
+  private final AtomicLong itemsRead = new AtomicLong();
   private final AtomicLong unmapped = new AtomicLong();
 
   /** {@code resolver}: the command side's resolution of offloaded attributes, or {@link UnaryOperator#identity()}. */
@@ -60,10 +69,33 @@ public final class SourceTable {
     this.mapping = mapping;
     this.mappings = new TableMappings(List.of(mapping));
     this.resolver = resolver;
-    this.keyAttributes =
-        dynamoDb.describeTable(r -> r.tableName(mapping.table())).table().keySchema().stream()
-            .map(KeySchemaElement::attributeName)
-            .toList();
+    TableDescription description = dynamoDb.describeTable(r -> r.tableName(mapping.table())).table();
+    this.keyAttributes = description.keySchema().stream().map(KeySchemaElement::attributeName).toList();
+    this.changeIndexes = description.globalSecondaryIndexes().stream()
+        .filter(index -> index.keySchema().size() == 2)
+        .map(index -> new ChangeIndex(
+            index.indexName(),
+            key(index.keySchema(), KeyType.HASH),
+            key(index.keySchema(), KeyType.RANGE),
+            index.projection() != null && index.projection().projectionType() == ProjectionType.ALL))
+        .toList();
+  }
+
+  private static String key(List<KeySchemaElement> schema, KeyType type) {
+    return schema.stream().filter(k -> k.keyType() == type).findFirst().map(KeySchemaElement::attributeName).orElseThrow();
+  }
+
+  /**
+   * A global secondary index sorted by a change time ({@code updatedAt}): an incremental read can Query it per
+   * partition and read only the items changed since, instead of scanning the whole table.
+   *
+   * @param projectsAll whether its items carry every attribute; if not, each changed item is read from the table
+   */
+  public record ChangeIndex(String name, String partitionKey, String sortKey, boolean projectsAll) {}
+
+  /** The first global secondary index whose sort key is {@code attribute}, if the table has one. */
+  public Optional<ChangeIndex> changeIndex(String attribute) {
+    return changeIndexes.stream().filter(index -> index.sortKey().equals(attribute)).findFirst();
   }
 
   public String table() {
@@ -117,6 +149,14 @@ public final class SourceTable {
   public record SourceItem(ChangeRecord change, Map<String, AttributeValue> key) {}
 
   /** Read capacity units the scans and reads consumed so far (as DynamoDB reports them; 0 on emulators that do not). */
+  /**
+   * The items DynamoDB read for {@link #scanPages} and {@link #queryChangedPages} so far (its {@code ScannedCount}:
+   * before a filter, so what is charged), across every call on this instance.
+   */
+  public long itemsRead() {
+    return itemsRead.get();
+  }
+
   public double consumedCapacity() {
     return consumedCapacity.get() / 1000.0;
   }
@@ -225,6 +265,7 @@ public final class SourceTable {
       }
       ScanResponse page = dynamoDb.scan(request.build());
       count(page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits());
+      itemsRead.addAndGet(page.scannedCount() == null ? page.count() : page.scannedCount());
       List<SourceItem> items = new ArrayList<>(page.items().size());
       for (Map<String, AttributeValue> item : page.items()) {
         toSource(item).ifPresent(items::add);
@@ -232,6 +273,64 @@ public final class SourceTable {
       next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
       sink.accept(items, next);
     } while (next != null);
+  }
+
+  /**
+   * Reads, page by page from {@code start}, the items of {@code index}'s partition {@code partition} whose sort key
+   * (the change time) is at least {@code since}: a Query, so DynamoDB reads only those items. When the index does not
+   * project every attribute, each page's items are then read from the table by their keys ({@code BatchGetItem}).
+   * Each page goes to {@code sink} with the key to resume after it.
+   */
+  public void queryChangedPages(
+      ChangeIndex index, String partition, Map<String, AttributeValue> start, String since, PageSink sink) throws Exception {
+    Map<String, AttributeValue> next = start;
+    do {
+      QueryRequest.Builder request = QueryRequest.builder()
+          .tableName(mapping.table())
+          .indexName(index.name())
+          .keyConditionExpression("#p = :p AND #changed >= :since")
+          .expressionAttributeNames(Map.of("#p", index.partitionKey(), "#changed", index.sortKey()))
+          .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(partition), ":since", AttributeValue.fromS(since)))
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+      if (next != null) {
+        request.exclusiveStartKey(next);
+      }
+      QueryResponse page = dynamoDb.query(request.build());
+      count(page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits());
+      itemsRead.addAndGet(page.scannedCount() == null ? page.count() : page.scannedCount());
+      List<Map<String, AttributeValue>> found = index.projectsAll() ? page.items() : fromTable(page.items());
+      List<SourceItem> items = new ArrayList<>(found.size());
+      for (Map<String, AttributeValue> item : found) {
+        toSource(item).ifPresent(items::add);
+      }
+      next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+      sink.accept(items, next);
+    } while (next != null);
+  }
+
+  /** The table's items for index items (which carry the table's key), 100 keys a request, unprocessed keys again. */
+  private List<Map<String, AttributeValue>> fromTable(List<Map<String, AttributeValue>> indexItems) throws InterruptedException {
+    List<Map<String, AttributeValue>> items = new ArrayList<>(indexItems.size());
+    for (int from = 0; from < indexItems.size(); from += 100) {
+      List<Map<String, AttributeValue>> keys = new ArrayList<>();
+      for (Map<String, AttributeValue> indexItem : indexItems.subList(from, Math.min(indexItems.size(), from + 100))) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        keyAttributes.forEach(attribute -> key.put(attribute, indexItem.get(attribute)));
+        keys.add(key);
+      }
+      Map<String, KeysAndAttributes> pending = Map.of(mapping.table(), KeysAndAttributes.builder().keys(keys).build());
+      for (int attempt = 0; !pending.isEmpty(); attempt++) {
+        if (attempt > 0) {
+          Thread.sleep(Math.min(1_000, 20L << Math.min(attempt, 6)));
+        }
+        Map<String, KeysAndAttributes> request = pending;
+        BatchGetItemResponse response = dynamoDb.batchGetItem(r -> r.requestItems(request).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+        response.consumedCapacity().forEach(c -> count(c.capacityUnits()));
+        items.addAll(response.responses().getOrDefault(mapping.table(), List.of()));
+        pending = response.unprocessedKeys();
+      }
+    }
+    return items;
   }
 
   private ScanRequest.Builder segmentScan(int segment, int total) {

@@ -1,5 +1,17 @@
 package io.cqrssuite.operations;
 
+import io.cqrssuite.entity.CodeRule;
+import io.cqrssuite.entity.EntityMapping;
+import io.cqrssuite.entity.TableMapping;
+import io.cqrssuite.entity.VersionSource;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,6 +95,60 @@ class ResyncTest extends OperationsFixture {
     Reconciler.Result after = reconcile();
     assertThat(after.differences()).as("the six older ones were not written").hasSize(6 * targets.size())
         .allSatisfy(d -> assertThat(d.kind().name()).isEqualTo("LOST"));
+  }
+
+  @Test
+  void anIncrementalResyncThroughAnIndexSortedByTheChangeTimeReadsOnlyWhatChanged() throws Exception {
+    // The same table again, with a keys-only index sorted by updatedAt within each partition (pk).
+    String indexed = table + "-indexed";
+    dynamoDb.createTable(r -> r.tableName(indexed)
+        .attributeDefinitions(
+            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName("updatedAt").attributeType(ScalarAttributeType.S).build())
+        .keySchema(
+            KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+        .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("byChange")
+            .keySchema(
+                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                KeySchemaElement.builder().attributeName("updatedAt").keyType(KeyType.RANGE).build())
+            .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+            .provisionedThroughput(b -> b.readCapacityUnits(5L).writeCapacityUnits(5L)).build())
+        .provisionedThroughput(b -> b.readCapacityUnits(5L).writeCapacityUnits(5L)));
+    String plain = table;
+    table = indexed;
+    for (int i = 0; i < 30; i++) {
+      put(code(i), 1, false, "item " + i, i < 3 ? "2026-07-01T10:00:00.000Z" : "2026-01-01T10:00:00.000Z");
+    }
+    SourceTable indexedSource = new SourceTable(dynamoDb,
+        TableMapping.builder(indexed)
+            .entity(EntityMapping.keyPair("item", "pk", "sk", new CodeRule.Whole(), new VersionSource.IntegerAttribute("version")))
+            .deletedFlag("isDeleted")
+            .build(),
+        UnaryOperator.identity());
+    assertThat(indexedSource.changeIndex("updatedAt")).hasValueSatisfying(i -> assertThat(i.projectsAll()).isFalse());
+
+    ObjectNode scanned = new Resync(indexedSource, targets, JSON)
+        .run(Resync.Options.since(1, "2026-06-01T00:00:00.000Z", "updatedAt"), ResyncCheckpoints.none(), Resync.Progress.none());
+    assertThat(scanned.path("cost").asText()).contains("whole table").contains("index byChange is sorted by updatedAt");
+    assertThat(scanned.path("entities").asInt()).isEqualTo(3);
+
+    for (int i = 0; i < 3; i++) {
+      put(code(i), 2, false, "item " + i + " again", "2026-08-01T10:00:00.000Z");
+    }
+    ObjectNode queried = new Resync(indexedSource, targets, JSON)
+        .run(Resync.Options.sinceThroughIndex("2026-07-15T00:00:00.000Z", "updatedAt", List.of("ITEM#acme")), ResyncCheckpoints.none(),
+            Resync.Progress.none());
+    assertThat(queried.path("through").asText()).isEqualTo("byChange");
+    assertThat(queried.path("cost").asText()).contains("only the items changed since");
+    assertThat(queried.path("entities").asInt()).as("the three items changed since mid-July, read from the table").isEqualTo(3);
+    assertThat(queried.path("written").asInt()).isEqualTo(3 * targets.size());
+    assertThat(scanned.path("itemsRead").asInt()).as("the filtered scan reads every item").isEqualTo(30);
+    assertThat(queried.path("itemsRead").asInt()).as("the Query reads only the changed ones").isEqualTo(3);
+    assertThat(new Reconciler(indexedSource, targets, JSON, Clock.systemUTC()).run(Reconciler.Options.full(), null).differences()).as("the 27 never-changed items were never written")
+        .hasSize(27 * targets.size()).allSatisfy(d -> assertThat(d.kind().name()).isEqualTo("LOST"));
+    table = plain;
   }
 
   /** A read model whose process dies after {@code after} writes. */
