@@ -12,7 +12,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code AWS_REGION} (Lambda sets it; default {@code us-east-1} for local runs);
  *   <li>{@code AWS_ENDPOINT_URL_<SERVICE>} ({@code SFN}, {@code SQS}, {@code SNS}, {@code S3},
- *       {@code DYNAMODB}, {@code SECRETSMANAGER}), else {@code AWS_ENDPOINT_URL}: an endpoint override for
+ *       {@code DYNAMODB}, {@code SECRETSMANAGER}, {@code CLOUDFORMATION}), else {@code AWS_ENDPOINT_URL}: an endpoint override for
  *       LocalStack or a local wire-protocol server; unset on AWS;
  *   <li>{@code SUITE_AWS_MAX_ATTEMPTS} (default 3): the SDK's own attempts per call, set explicitly so that the
  *       SDK's retries and the suite's retry policy do not multiply unnoticed;
@@ -26,7 +26,7 @@ public record AwsSettings(
     SettingsReader settings = new SettingsReader(env);
     String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
     Map<String, URI> endpoints = new java.util.HashMap<>();
-    for (String service : new String[] {"SFN", "SQS", "SNS", "S3", "DYNAMODB", "SECRETSMANAGER"}) {
+    for (String service : new String[] {"SFN", "SQS", "SNS", "S3", "DYNAMODB", "SECRETSMANAGER", "CLOUDFORMATION"}) {
       String value = env.get("AWS_ENDPOINT_URL_" + service);
       if (value != null && !value.isBlank()) {
         endpoints.put(service, uri("AWS_ENDPOINT_URL_" + service, value));

@@ -19,8 +19,15 @@ import java.util.Map;
  * {@code super(System.getenv(), List.of(new RdsMigrationSetup(env), new OpenSearchIndexSetup(env)))}. Nothing is
  * read or connected at init, so a bad setting is answered as a failure instead of failing the function before it
  * could answer.
+ *
+ * <p>Given a {@link StackStatus}, an {@code Update} sent while CloudFormation rolls the stack back
+ * ({@value StackStatus#UPDATE_ROLLBACK_IN_PROGRESS}) applies nothing and succeeds.
+ * Without one every {@code Update} applies the steps, as before.
  */
 public abstract class ReadModelSetupHandler implements RequestStreamHandler {
+  /** Time kept back for the answer when none is given: the answer's attempts take under 40 s. */
+  protected static final Duration DEFAULT_RESPONSE_MARGIN = CustomResourceProvider.DEFAULT_RESPONSE_MARGIN;
+
   private final CustomResourceProvider provider;
 
   protected ReadModelSetupHandler(Map<String, String> environment, List<ReadModelSetup> steps) {
@@ -34,6 +41,20 @@ public abstract class ReadModelSetupHandler implements RequestStreamHandler {
     this.provider =
         new CustomResourceProvider(
             request -> setups.apply(), CloudFormationResponder.create(), log(environment), responseMargin);
+  }
+
+  /**
+   * With the stack's status asked on every {@code Update}: CloudFormation's rollback of an update is then a no-op.
+   * {@code stacks} is asked only when an {@code Update} arrives, so it may build its client lazily.
+   */
+  protected ReadModelSetupHandler(
+      Map<String, String> environment, List<ReadModelSetup> steps, StackStatus stacks, Duration responseMargin) {
+    ReadModelSetups setups = new ReadModelSetups(steps);
+    StructuredLog log = log(environment);
+    this.provider =
+        new CustomResourceProvider(
+            new RollbackAwareAction(request -> setups.apply(), stacks, log), CloudFormationResponder.create(), log,
+            responseMargin);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.cqrssuite.catalog.product;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.sync.ChangeSelector;
 import io.cqrssuite.sync.rds.RdsColumn;
 import io.cqrssuite.sync.rds.RdsColumnType;
@@ -29,5 +32,27 @@ public final class ProductRdsMapping {
             RdsColumn.of("updated_at", "updatedAt", RdsColumnType.TIMESTAMP),
             RdsColumn.remainingAttributes("attributes")),
         new ChangeSelector.PkPrefix("PRODUCT#"));
+  }
+
+  /**
+   * A product change the mapping takes, every column filled, for a migration's canary to model itself on
+   * ({@code CanaryHealth} replaces its code, id and version): a migration that adds a column the sync does not fill,
+   * or changes a type the image's values no longer fit, then fails its health check. Its partition is reserved.
+   */
+  public static ChangeRecord canaryTemplate(String sourceTable) {
+    String pk = "PRODUCT#__migration_canary__";
+    ObjectNode image = JsonNodeFactory.instance.objectNode()
+        .put("pk", pk)
+        .put("sk", "__migration_canary__")
+        .put("tenantCode", "__migration_canary__")
+        .put("name", "schema migration canary")
+        .put("description", "written and deleted by a schema migration's health check")
+        .put("price", 0)
+        .put("category", "__migration_canary__")
+        .put("isActive", false)
+        .put("createdAt", "2026-01-01T00:00:00.000Z")
+        .put("updatedAt", "2026-01-01T00:00:00.000Z");
+    image.putArray("tags").add("canary");
+    return new ChangeRecord(sourceTable, pk, "__migration_canary__", ChangeRecord.idOf(pk, "__migration_canary__"), 0, false, image, "product");
   }
 }

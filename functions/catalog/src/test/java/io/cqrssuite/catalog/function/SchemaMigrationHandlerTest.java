@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.cqrssuite.deploy.StackStatus;
+import io.cqrssuite.testing.aws.FakeCloudFormation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The custom resource's answer, PUT to a real HTTP server on 127.0.0.1 standing in for CloudFormation's pre-signed
- * S3 URL. Only failures and Delete here: a successful migration needs a database (see the local module's
- * {@code SchemaMigrationDeployTest}).
+ * S3 URL. Only failures, Delete and CloudFormation's rollback here: a successful migration needs a database (see the
+ * local module's {@code SchemaMigrationDeployTest}).
  */
 class SchemaMigrationHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,7 +143,7 @@ class SchemaMigrationHandlerTest {
     }
     String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/catalog?password=hunter2&connectTimeout=2";
 
-    invoke(Map.of("SUITE_RDS_URL", url, "SUITE_RDS_USER", "sync"), request("Update", "ReadModelSchema"), 300_000,
+    invoke(Map.of("SUITE_RDS_URL", url, "SUITE_RDS_USER", "sync"), request("Create", null), 300_000,
         Duration.ofSeconds(45));
 
     JsonNode body = answers.get(0).body();
@@ -180,12 +182,93 @@ class SchemaMigrationHandlerTest {
     }
   }
 
+  /**
+   * CloudFormation rolling the stack back sends an Update with the old properties: answered SUCCESS without touching
+   * the database (here one nobody listens on, so any attempt would fail the answer), after asking the stack's status
+   * by its ARN.
+   */
+  @Test
+  void anUpdateWhileTheStackRollsBackAnswersSuccessWithoutTouchingTheDatabase() throws Throwable {
+    try (FakeCloudFormation stacks = FakeCloudFormation.start(StackStatus.UPDATE_ROLLBACK_IN_PROGRESS)) {
+      withCredentials(() -> invoke(
+          Map.of("SUITE_RDS_URL", unreachableDatabase(), "AWS_ENDPOINT_URL_CLOUDFORMATION", stacks.endpoint().toString()),
+          request("Update", "ReadModelSchema"), 300_000, Duration.ofSeconds(45)));
+
+      JsonNode body = answers.get(0).body();
+      assertThat(body.path("Status").asText()).as(body.toString()).isEqualTo("SUCCESS");
+      assertThat(body.path("Data").path("skipped").asText()).isEqualTo(StackStatus.UPDATE_ROLLBACK_IN_PROGRESS);
+      assertThat(body.path("PhysicalResourceId").asText()).isEqualTo("ReadModelSchema");
+      assertThat(stacks.stacksAsked()).containsExactly(STACK);
+    }
+  }
+
+  /** The same Update outside a rollback runs the steps: here the database is unreachable, so it fails. */
+  @Test
+  void anUpdateOutsideARollbackRunsTheSteps() throws Throwable {
+    try (FakeCloudFormation stacks = FakeCloudFormation.start("UPDATE_IN_PROGRESS")) {
+      withCredentials(() -> invoke(
+          Map.of("SUITE_RDS_URL", unreachableDatabase(), "AWS_ENDPOINT_URL_CLOUDFORMATION", stacks.endpoint().toString()),
+          request("Update", "ReadModelSchema"), 300_000, Duration.ofSeconds(45)));
+
+      JsonNode body = answers.get(0).body();
+      assertThat(body.path("Status").asText()).isEqualTo("FAILED");
+      assertThat(body.path("Reason").asText()).contains("Connection");
+      assertThat(stacks.stacksAsked()).containsExactly(STACK);
+    }
+  }
+
+  /** Not knowing whether the stack rolls back, the Update neither migrates nor pretends to: it fails, saying why. */
+  @Test
+  void anUpdateWhoseStackStatusCannotBeReadFailsSayingWhy() throws Throwable {
+    try (FakeCloudFormation stacks = FakeCloudFormation.start("UPDATE_IN_PROGRESS")) {
+      stacks.fail(403);
+      withCredentials(() -> invoke(
+          Map.of("SUITE_RDS_URL", unreachableDatabase(), "AWS_ENDPOINT_URL_CLOUDFORMATION", stacks.endpoint().toString(),
+              "SUITE_AWS_MAX_ATTEMPTS", "1"),
+          request("Update", "ReadModelSchema"), 300_000, Duration.ofSeconds(45)));
+
+      JsonNode body = answers.get(0).body();
+      assertThat(body.path("Status").asText()).isEqualTo("FAILED");
+      assertThat(body.path("Reason").asText())
+          .contains("cannot tell whether stack " + STACK + " is rolling back", "Status Code: 403", "skipping ReadModelSchema")
+          .doesNotContain("Connection");
+    }
+  }
+
   @Test
   void withoutAnyReadModelConfiguredTheCreateFails() throws Exception {
     invoke(Map.of(), request("Create", null), 300_000, Duration.ofSeconds(45));
 
     assertThat(answers.get(0).body().path("Status").asText()).isEqualTo("FAILED");
     assertThat(answers.get(0).body().path("Reason").asText()).contains("SUITE_RDS_URL", "SUITE_OPENSEARCH_ENDPOINT");
+  }
+
+  private static String unreachableDatabase() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "jdbc:postgresql://127.0.0.1:" + socket.getLocalPort() + "/catalog?connectTimeout=2";
+    }
+  }
+
+  /** The SDK signs with the default chain's credentials: the test's, for as long as the call runs. */
+  private static void withCredentials(org.junit.jupiter.api.function.Executable call) throws Throwable {
+    String savedKey = System.getProperty("aws.accessKeyId");
+    String savedSecret = System.getProperty("aws.secretAccessKey");
+    System.setProperty("aws.accessKeyId", "test");
+    System.setProperty("aws.secretAccessKey", "test");
+    try {
+      call.execute();
+    } finally {
+      restore("aws.accessKeyId", savedKey);
+      restore("aws.secretAccessKey", savedSecret);
+    }
+  }
+
+  private static void restore(String property, String value) {
+    if (value == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, value);
+    }
   }
 
   /** The parts of Lambda's context the handler reads: the time left. */

@@ -203,7 +203,7 @@ class TemplateConsistencyTest {
     FunctionSpec migration = template.function("SchemaMigrationFunction", Map.of(), new ArrayList<>());
     assertThat(migration.handlerClass()).isEqualTo(SchemaMigrationHandler.class.getName());
     assertThat(RequestStreamHandler.class).isAssignableFrom(Class.forName(migration.handlerClass()));
-    assertThat(migration.timeoutSeconds()).isEqualTo(300);
+    assertThat(migration.timeoutSeconds()).isEqualTo(840);
 
     JsonNode schema = resources.path("ReadModelSchema");
     assertThat(schema.path("Type").asText()).isEqualTo("Custom::SchemaMigration");
@@ -225,8 +225,19 @@ class TemplateConsistencyTest {
     JsonNode variables = migration.path("Environment").path("Variables");
     JsonNode eventFactoryVariables = eventFactory.path("Environment").path("Variables");
     assertThat(variables.size()).isGreaterThanOrEqualTo(7);
-    variables.fieldNames().forEachRemaining(
-        name -> assertThat(variables.get(name)).as(name).isEqualTo(eventFactoryVariables.get(name)));
+    // What it shares with the event factory has the same value; the rest is the migration pipeline's own.
+    Set<String> ownVariables = Set.of("SUITE_BACKUP_BUCKET", "SUITE_BACKUP_KMS_KEY_ID", "SUITE_BACKUP_RETENTION_DAYS");
+    variables.fieldNames().forEachRemaining(name -> {
+      if (!ownVariables.contains(name)) {
+        assertThat(variables.get(name)).as(name).isEqualTo(eventFactoryVariables.get(name));
+      }
+    });
+    for (String shared : List.of("SUITE_TABLE_MAPPINGS", "SUITE_COMMAND_DATA_TABLE", "SUITE_COMMAND_BUCKET", "SUITE_ALARM_TOPIC_ARN")) {
+      assertThat(variables.has(shared)).as("the pipeline's reconcile, resync and alarm need %s", shared).isTrue();
+    }
+    assertThat(variables.path("SUITE_BACKUP_BUCKET").toString()).contains("HasRds", "BackupBucket");
+    assertThat(variables.path("SUITE_BACKUP_KMS_KEY_ID").toString()).contains("SuiteKey.Arn");
+    assertThat(variables.path("SUITE_BACKUP_RETENTION_DAYS").path("Ref").asText()).isEqualTo("BackupRetentionDays");
     assertThat(variables.has("SUITE_RDS_PASSWORD")).isFalse();
 
     assertThat(migration.has("Policies")).as("SAM drops Policies when Role is set").isFalse();
@@ -428,6 +439,33 @@ class TemplateConsistencyTest {
       assertThat(block.path(setting).asBoolean()).as(setting).isTrue();
     }
     assertThat(bucket.path("DeletionPolicy").asText()).isEqualTo("RetainExceptOnCreate");
+  }
+
+  /**
+   * The schema backups hold the read model's rows: encrypted with the suite's key, private, TLS only, expired after
+   * the retention the migration function is given, and there only with a relational read model.
+   */
+  @Test
+  void theBackupBucketIsEncryptedWithTheSuitesKeyPrivateTlsOnlyAndExpiresBackupsAfterTheRetention() {
+    JsonNode bucket = resources.path("BackupBucket");
+    assertThat(bucket.path("Condition").asText()).isEqualTo("HasRds");
+    JsonNode properties = bucket.path("Properties");
+    JsonNode encryption = properties.path("BucketEncryption").path("ServerSideEncryptionConfiguration").get(0);
+    assertThat(encryption.path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText()).isEqualTo("aws:kms");
+    assertThat(encryption.path("ServerSideEncryptionByDefault").path("KMSMasterKeyID").toString()).contains("SuiteKey");
+    JsonNode block = properties.path("PublicAccessBlockConfiguration");
+    for (String setting : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+      assertThat(block.path(setting).asBoolean()).as(setting).isTrue();
+    }
+    assertThat(properties.has("VersioningConfiguration")).as("versions would outlive the retention").isFalse();
+    JsonNode rule = properties.path("LifecycleConfiguration").path("Rules").get(0);
+    assertThat(rule.path("Status").asText()).isEqualTo("Enabled");
+    assertThat(rule.path("Prefix").asText()).isEqualTo(io.cqrssuite.migrations.MigrationSettings.DEFAULT_PREFIX);
+    assertThat(rule.path("ExpirationInDays").path("Ref").asText()).isEqualTo("BackupRetentionDays");
+    JsonNode policy = resources.path("BackupBucketPolicy").path("Properties").path("PolicyDocument").path("Statement").get(0);
+    assertThat(policy.path("Effect").asText()).isEqualTo("Deny");
+    assertThat(policy.path("Condition").path("Bool").path("aws:SecureTransport").asText()).isEqualTo("false");
+    assertThat(resources.path("BackupBucketPolicy").path("Condition").asText()).isEqualTo("HasRds");
   }
 
   @Test

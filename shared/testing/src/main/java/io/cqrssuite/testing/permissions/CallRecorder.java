@@ -20,7 +20,7 @@ public final class CallRecorder implements ExecutionInterceptor {
       Map.of("DynamoDbStreams", "dynamodb", "Sfn", "states", "DynamoDB", "dynamodb", "DynamoDb", "dynamodb");
   /** The request members that name a resource, most specific first. */
   private static final String[] RESOURCE_FIELDS = {
-    "TableName", "QueueUrl", "TopicArn", "StreamArn", "stateMachineArn", "executionArn", "SecretId", "Bucket"
+    "TableName", "QueueUrl", "TopicArn", "StreamArn", "stateMachineArn", "executionArn", "SecretId", "Bucket", "StackName"
   };
 
   private final ThreadLocal<String> lastStream = new ThreadLocal<>();

@@ -21,6 +21,9 @@ public final class DeployedStack {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT = "123456789012";
   public static final String STACK = "catalog-dev";
+  /** The stack's own ARN ({@code AWS::StackId}). */
+  public static final String STACK_ID =
+      "arn:aws:cloudformation:" + REGION + ":" + ACCOUNT + ":stack/" + STACK + "/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
   private static final Object NO_VALUE = new Object();
   private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");
 
@@ -253,6 +256,8 @@ public final class DeployedStack {
         return "aws";
       case "AWS::StackName":
         return STACK;
+      case "AWS::StackId":
+        return STACK_ID;
       case "AWS::URLSuffix":
         return "amazonaws.com";
       case "AWS::NoValue":

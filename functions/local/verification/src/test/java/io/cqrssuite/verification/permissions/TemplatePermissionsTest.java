@@ -22,6 +22,7 @@ import io.cqrssuite.sync.rds.PasswordSource;
 import io.cqrssuite.sync.rds.SchemaMigrations;
 import io.cqrssuite.sync.rds.SqlDialect;
 import io.cqrssuite.testing.aws.CapturingEndpoint;
+import io.cqrssuite.testing.aws.FakeCloudFormation;
 import io.cqrssuite.testing.aws.FakeSecretsManager;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
 import io.cqrssuite.testing.aws.OnFailurePointers;
@@ -90,7 +91,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * workflow, chunk tasks, reports), takes the same notification again, syncs commands directly and through the
  * command-sync workflow (and that record again), offloads and resolves a large command attribute, dead-letters a
  * poison order (one envelope over SQS's limit, to the bucket) with its alarm, and handles orders once through the
- * idempotency table; SchemaMigrationFunction answers the ReadModelSchema custom resource's Create; StreamFailureFunction
+ * idempotency table; SchemaMigrationFunction answers the ReadModelSchema custom resource's Create, an Update whose
+ * migration the pipeline rolls back, and CloudFormation's rollback Update; StreamFailureFunction
  * envelopes the records of a given-up stream batch from their pointer; OperationsFunction resyncs the data table into
  * the read models from its checkpoints and runs the scheduled reconcile, which alarms.
  */
@@ -105,6 +107,7 @@ class TemplatePermissionsTest {
   private static final String IDEMPOTENCY_TABLE = "dev-catalog-idempotency";
   private static final String COMMAND_TABLE = "dev-catalog-product-command";
   private static final String COMMAND_SYNC = "dev-catalog-command-sync";
+  private static final String BACKUP_BUCKET = "dev-catalog-schema-backups-local";
 
   /**
    * Statements that serve calls Lambda or another service makes with the role, not the code: they cannot be
@@ -220,16 +223,14 @@ class TemplatePermissionsTest {
         // deployed definition, on the harness), whose task invokes the function, which answers the token; the same
         // record again, once that execution ended, is answered by it (DescribeExecution).
         syncACommandThroughTheWorkflow(cloud, runtime.get(), withDeadLetters);
-        // The read models' schema, as the ReadModelSchema custom resource runs it on a stack's create: migrations on
-        // a fresh database (password from the secret), the index template and aliases on a fresh index.
+        // The read models' schema, as the ReadModelSchema custom resource runs it: a stack's Create on a fresh database
+        // (password from the secret) migrates through the pipeline (backup, migrate, canary, alarm) and sets up the
+        // index; an Update with a new migration asks the stack's status, backs up, migrates, and its health check's
+        // sampled reconcile reads the data table (offloaded attributes from the command bucket) and finds it missing
+        // from this database, so the pipeline restores the backup, resyncs and alarms; CloudFormation's rollback
+        // Update then does nothing.
         recording.actAs("SchemaMigrationFunction");
-        String schemaDatabase = postgres.createDatabase("perm_schema_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
-        Map<String, String> schemaEnv = new HashMap<>(Map.of(
-            "AWS_REGION", "us-east-1", "SUITE_LOG_LEVEL", "ERROR",
-            "SUITE_RDS_URL", schemaDatabase, "SUITE_RDS_SECRET_ARN", SECRET_ARN, "AWS_ENDPOINT_URL_SECRETSMANAGER", secrets.endpoint(),
-            "SUITE_OPENSEARCH_ENDPOINT", search.endpoint().toString(), "SUITE_OPENSEARCH_SIGV4", "false",
-            "SUITE_OPENSEARCH_INDEX", index + "schema", "SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json"));
-        assertThat(createReadModelSchema(schemaEnv)).as("the custom resource answered").contains("\"Status\":\"SUCCESS\"");
+        migrateTheReadModelSchema(cloud, withDeadLetters, secrets, search, postgres, index);
         // Stream records the command stream's mapping gave up on: StreamFailureFunction reads them back from their
         // pointer, envelopes them (one too large for a message goes to the bucket), and raises the alarm.
         recording.actAs("StreamFailureFunction");
@@ -254,8 +255,42 @@ class TemplatePermissionsTest {
     }
   }
 
-  /** A CloudFormation Create of the ReadModelSchema custom resource; returns the answer PUT to its response URL. */
-  private static String createReadModelSchema(Map<String, String> env) throws java.io.IOException {
+  private static void migrateTheReadModelSchema(LocalCloud cloud, Map<String, String> deadLetterEnv, FakeSecretsManager secrets,
+      RecordingHttpProxy search, PostgresEngine postgres, String index) throws Exception {
+    String schemaDatabase = postgres.createDatabase("perm_schema_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
+    cloud.s3().createBucket(b -> b.bucket(BACKUP_BUCKET));
+    Path migrations = java.nio.file.Files.createTempDirectory("perm-migrations");
+    try (FakeCloudFormation stacks = FakeCloudFormation.start("UPDATE_IN_PROGRESS")) {
+      // The source and command side as the stack gives them; the rest the template's own variables.
+      Map<String, String> schemaEnv = new HashMap<>(cloud.environment());
+      schemaEnv.putAll(Map.of(
+          "AWS_REGION", "us-east-1", "SUITE_LOG_LEVEL", "ERROR",
+          "SUITE_RDS_URL", schemaDatabase, "SUITE_RDS_SECRET_ARN", SECRET_ARN, "AWS_ENDPOINT_URL_SECRETSMANAGER", secrets.endpoint(),
+          "SUITE_OPENSEARCH_ENDPOINT", search.endpoint().toString(), "SUITE_OPENSEARCH_SIGV4", "false",
+          "SUITE_OPENSEARCH_INDEX", index + "schema", "SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json"));
+      schemaEnv.remove("SUITE_RDS_PASSWORD");
+      schemaEnv.remove("SUITE_RDS_USER");
+      schemaEnv.put("SUITE_RDS_MIGRATIONS", "classpath:db/migration/{dialect},filesystem:" + migrations);
+      schemaEnv.put("SUITE_BACKUP_BUCKET", BACKUP_BUCKET);
+      schemaEnv.put("SUITE_ALARM_TOPIC_ARN", deadLetterEnv.get("SUITE_ALARM_TOPIC_ARN"));
+      schemaEnv.put("AWS_ENDPOINT_URL_SNS", deadLetterEnv.get("AWS_ENDPOINT_URL_SNS"));
+      schemaEnv.put("AWS_ENDPOINT_URL_CLOUDFORMATION", stacks.endpoint().toString());
+      // One segment sampled whole: every entity of the data table is read, the offloaded one included.
+      schemaEnv.put("SUITE_RECONCILE_SEGMENTS", "1");
+      schemaEnv.put("SUITE_MIGRATION_RECONCILE_SAMPLE", "1000");
+      schemaEnv.put("SUITE_MIGRATION_BACKOFF_MS", "0");
+      assertThat(readModelSchema(schemaEnv, "Create")).as("the custom resource answered").contains("\"Status\":\"SUCCESS\"");
+      java.nio.file.Files.writeString(migrations.resolve("V2__product_name_index.sql"), "CREATE INDEX product_name_idx ON product (name);\n");
+      assertThat(readModelSchema(schemaEnv, "Update")).as("the migration rolled back: its database misses the data table's products")
+          .contains("\"Status\":\"FAILED\"", "rolled_back");
+      stacks.status(io.cqrssuite.deploy.StackStatus.UPDATE_ROLLBACK_IN_PROGRESS);
+      assertThat(readModelSchema(schemaEnv, "Update")).as("CloudFormation's rollback does nothing").contains("\"Status\":\"SUCCESS\"", "skipped");
+      assertThat(stacks.stacksAsked()).containsOnly(DeployedStack.STACK_ID);
+    }
+  }
+
+  /** A CloudFormation request of the ReadModelSchema custom resource; returns the answer PUT to its response URL. */
+  private static String readModelSchema(Map<String, String> env, String type) throws java.io.IOException {
     List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
     com.sun.net.httpserver.HttpServer cloudFormation = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
     cloudFormation.createContext("/", exchange -> {
@@ -266,13 +301,16 @@ class TemplatePermissionsTest {
     cloudFormation.start();
     try {
       ObjectNode request = EventJson.newMapper().createObjectNode()
-          .put("RequestType", "Create")
+          .put("RequestType", type)
           .put("ServiceToken", "arn:aws:lambda:us-east-1:123456789012:function:dev-catalog-schema-migration")
           .put("ResponseURL", "http://127.0.0.1:" + cloudFormation.getAddress().getPort() + "/response?X-Amz-Signature=0")
-          .put("StackId", "arn:aws:cloudformation:us-east-1:123456789012:stack/catalog/1")
+          .put("StackId", DeployedStack.STACK_ID)
           .put("RequestId", "perm-1")
           .put("LogicalResourceId", "ReadModelSchema")
           .put("ResourceType", "Custom::SchemaMigration");
+      if (!type.equals("Create")) {
+        request.put("PhysicalResourceId", "ReadModelSchema");
+      }
       request.putObject("ResourceProperties").put("SchemaVersion", "sha256:perm");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       new io.cqrssuite.catalog.function.SchemaMigrationHandler(env)
@@ -477,6 +515,8 @@ class TemplatePermissionsTest {
       }
     });
     names.put(LocalCloud.IMPORT_BUCKET, "ImportBucket");
+    // The migration function's backup bucket: a variable of SchemaMigrationFunction, not of the event factory.
+    names.put(BACKUP_BUCKET, "BackupBucket");
     return names;
   }
 
@@ -495,12 +535,12 @@ class TemplatePermissionsTest {
       DeployedStack stack = DeployedStack.of(translated, parameters);
       assertThat(denied(stack, calls, parameters)).as("calls the roles deny, with %s", parameters.keySet()).isEmpty();
     }
-    // No read model configured: every call that is not a read model's is still allowed. OperationsFunction exists
-    // only with a read model (there is nothing to resync or reconcile otherwise).
+    // No read model configured: every call that is not a read model's is still allowed. OperationsFunction and
+    // SchemaMigrationFunction exist only with a read model (there is nothing to resync, reconcile or migrate otherwise).
     DeployedStack minimal = DeployedStack.of(translated, Map.of());
     List<RecordedCall> withoutReadModels = calls.stream()
         .filter(c -> !c.service().equals("es") && !c.service().equals("secretsmanager"))
-        .filter(c -> !c.function().equals("OperationsFunction")).toList();
+        .filter(c -> !c.function().equals("OperationsFunction") && !c.function().equals("SchemaMigrationFunction")).toList();
     assertThat(denied(minimal, withoutReadModels, Map.of())).isEmpty();
   }
 
@@ -589,10 +629,14 @@ class TemplatePermissionsTest {
         denied.add(action + " on " + arn + " (" + call + ")");
       }
       // A message to a topic or queue encrypted with a key of the stack needs that key too: SNS and SQS call KMS
-      // with the sender's permissions.
-      String key = action.equals("sns:Publish") || action.equals("sqs:SendMessage") ? customerKey(stack, arn) : null;
+      // with the sender's permissions. So does an object written to or read from a bucket whose default encryption
+      // is such a key: S3 asks KMS for a data key (PutObject) or to decrypt it (GetObject) as the caller.
+      String key = action.equals("sns:Publish") || action.equals("sqs:SendMessage") ? customerKey(stack, arn)
+          : action.startsWith("s3:") ? bucketKey(stack, call) : null;
+      List<String> kmsActions = action.equals("s3:PutObject") ? List.of("kms:GenerateDataKey")
+          : action.startsWith("s3:") ? List.of("kms:Decrypt") : List.of("kms:GenerateDataKey", "kms:Decrypt");
       if (key != null) {
-        for (String kms : List.of("kms:GenerateDataKey", "kms:Decrypt")) {
+        for (String kms : kmsActions) {
           if (seen.add(kms + " " + key) && statements.stream().noneMatch(s -> s.allows(kms, key))) {
             denied.add(kms + " on " + key + " (implied by " + call + ")");
           }
@@ -611,6 +655,22 @@ class TemplatePermissionsTest {
         if (own.equals(arn) && key.has("Ref")) {
           return stack.arn(key.get("Ref").asText());
         }
+      }
+    }
+    return null;
+  }
+
+  /** The ARN of the stack's KMS key a bucket (by the call's bucket) encrypts its objects with by default, or null. */
+  private static String bucketKey(DeployedStack stack, RecordedCall call) {
+    String logical = logical(call.resource().substring(0, call.resource().indexOf('/')));
+    JsonNode rules = stack.resource(logical).path("Properties").path("BucketEncryption").path("ServerSideEncryptionConfiguration");
+    for (JsonNode rule : rules) {
+      JsonNode key = rule.path("ServerSideEncryptionByDefault").path("KMSMasterKeyID");
+      JsonNode getAtt = key.path("Fn::GetAtt");
+      String keyId = key.has("Ref") ? key.get("Ref").asText()
+          : getAtt.isArray() ? getAtt.get(0).asText() : getAtt.isTextual() ? getAtt.asText().split("\\.")[0] : null;
+      if (keyId != null) {
+        return stack.arn(keyId);
       }
     }
     return null;
@@ -649,6 +709,9 @@ class TemplatePermissionsTest {
         return DOMAIN_ARN + resource;
       case "rds-db":
         return "arn:aws:rds-db" + prefix + "dbuser:prx-0abc/catalog_sync";
+      case "cloudformation":
+        // The stack the request named: CloudFormation sends a custom resource its own stack's ARN.
+        return resource;
       default:
         throw new AssertionError("no ARN rule for " + call);
     }
