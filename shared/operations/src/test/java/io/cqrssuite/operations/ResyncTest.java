@@ -58,6 +58,20 @@ class ResyncTest extends OperationsFixture {
   }
 
   @Test
+  void aResyncNeverDeletesWhatItCannotSee() throws Exception {
+    writeSource();
+    // A row the source does not hold (an orphan, or an entity of a table this resync does not read).
+    sql("INSERT INTO item VALUES ('ITEM#acme#UNSEEN', 'ITEM#acme', 'UNSEEN', 'not in the source', 1, NULL, now(), FALSE, 2)");
+
+    ObjectNode result = new Resync(source, targets, JSON).run(Resync.Options.full(2), ResyncCheckpoints.none(), Resync.Progress.none());
+
+    assertThat(result.path("complete").asBoolean()).isTrue();
+    Reconciler.Result after = reconcile();
+    assertThat(after.differences()).as("left alone, live, for a reconcile to report").singleElement()
+        .satisfies(d -> assertThat(d.kind().name()).isEqualTo("ORPHANED"));
+  }
+
+  @Test
   void aResyncThatDiesHalfWayContinuesFromItsCheckpoints(@TempDir Path dir) throws Exception {
     writeSource();
     ObjectNode run = JSON.createObjectNode().put("source", table).put("segments", 2);

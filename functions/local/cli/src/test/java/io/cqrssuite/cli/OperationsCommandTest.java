@@ -150,6 +150,12 @@ class OperationsCommandTest {
     unreachable.put("SUITE_RDS_URL", "jdbc:postgresql://127.0.0.1:9/nowhere?connectTimeout=2");
     assertRefused(unreachable, "cannot be used", "resync", "--apply");
 
+    Map<String, String> unreachableSearch = configured();
+    unreachableSearch.put("SUITE_OPENSEARCH_ENDPOINT", "http://127.0.0.1:9");
+    unreachableSearch.put("SUITE_OPENSEARCH_INDEX", "products");
+    unreachableSearch.put("SUITE_OPENSEARCH_SIGV4", "false");
+    assertRefused(unreachableSearch, "OpenSearch at http://127.0.0.1:9 cannot be reached", "reconcile", "--heal", "--apply");
+
     Map<String, String> noSource = configured();
     noSource.remove("SUITE_COMMAND_TABLE");
     assertRefused(noSource, "no source table", "reconcile");
