@@ -83,10 +83,8 @@ public final class ReadModelBackfill {
    * when {@code false}, {@code reason} says why and what to do (the new version stays open and dual-written).
    */
   public ObjectNode run(Options options, ResyncCheckpoints checkpoints, Resync.Progress progress) throws Exception {
-    ObjectNode json = mapper.createObjectNode();
-    json.put("readModel", model.name());
-    json.put("source", source.table());
-    ArrayNode steps = json.putArray("steps");
+    ObjectNode json = result();
+    ArrayNode steps = (ArrayNode) json.get("steps");
 
     long t0 = System.nanoTime();
     VersionedReadModel.Versions versions = model.createNext();
@@ -95,20 +93,64 @@ public final class ReadModelBackfill {
 
     t0 = System.nanoTime();
     model.openSecondTarget(versions);
-    Duration wait = model.discoveryInterval().plus(options.discoveryMargin());
+    Duration wait = discoveryWait(options);
     Thread.sleep(wait.toMillis());
     step(steps, "dualWrite", t0).put("waitedForDiscoveryMillis", wait.toMillis());
 
     t0 = System.nanoTime();
-    ReconcileTarget next = model.next(versions);
-    ObjectNode resync = new Resync(source, List.of(next), mapper).run(Resync.Options.full(options.segments()), checkpoints, progress);
+    ObjectNode resync = resyncInto(versions).run(Resync.Options.full(options.segments()), checkpoints, progress);
     step(steps, "resync", t0).set("result", resync);
     if (!resync.path("complete").asBoolean()) {
       return refused(json, "the resync stopped before the end (" + resync.path("stopped") + "): run the backfill again"
           + " with the same checkpoints; " + versions.next() + " stays open and dual-written meanwhile");
     }
+    return finishInto(json, options, versions);
+  }
 
-    t0 = System.nanoTime();
+  /**
+   * The first steps, for a caller that waits and resyncs itself (the deployed workflow, one invocation a step):
+   * creates the next version, or finds the open one, and opens it as the live sync's second target. The caller waits
+   * {@link #discoveryWait} before writing into it.
+   */
+  public VersionedReadModel.Versions open() throws Exception {
+    VersionedReadModel.Versions versions = model.createNext();
+    model.openSecondTarget(versions);
+    return versions;
+  }
+
+  /** How long after {@link #open} every container of the live sync writes to both versions. */
+  public Duration discoveryWait(Options options) {
+    return model.discoveryInterval().plus(options.discoveryMargin());
+  }
+
+  /** A resync that writes into the next version only (through the second target), never the one readers use. */
+  public Resync resyncInto(VersionedReadModel.Versions versions) {
+    return new Resync(source, List.of(model.next(versions)), mapper);
+  }
+
+  /**
+   * The last steps, once a resync into the next version is complete: tombstones, reconcile with heal, swap. The result
+   * is {@link #run}'s without the first three steps; {@code swapped} false with a {@code reason} when differences
+   * remain (nothing is swapped; the next version stays open and dual-written).
+   */
+  public ObjectNode finish(Options options, VersionedReadModel.Versions versions) throws Exception {
+    ObjectNode json = result();
+    json.putArray("steps");
+    return finishInto(json, options, versions);
+  }
+
+  private ObjectNode result() {
+    ObjectNode json = mapper.createObjectNode();
+    json.put("readModel", model.name());
+    json.put("source", source.table());
+    json.putArray("steps");
+    return json;
+  }
+
+  private ObjectNode finishInto(ObjectNode json, Options options, VersionedReadModel.Versions versions) throws Exception {
+    ArrayNode steps = (ArrayNode) json.get("steps");
+    ReconcileTarget next = model.next(versions);
+    long t0 = System.nanoTime();
     long carried = model.carryTombstones(versions);
     step(steps, "tombstones", t0).put("carried", carried);
 

@@ -2,6 +2,7 @@ package io.cqrssuite.catalog.function;
 
 import dagger.BindsInstance;
 import dagger.Component;
+import io.cqrssuite.catalog.operations.BackfillSteps;
 import io.cqrssuite.catalog.operations.ResyncSegments;
 import io.cqrssuite.catalog.operations.ScheduledReconcile;
 import io.cqrssuite.command.CommandModule;
@@ -24,6 +25,8 @@ public interface OperationsComponent {
   ResyncSegments resyncSegments();
 
   ScheduledReconcile scheduledReconcile();
+
+  BackfillSteps backfillSteps();
 
   /** Set from Lambda's remaining time at the start of each invocation; bounds the read models' waits. */
   InvocationDeadline invocationDeadline();

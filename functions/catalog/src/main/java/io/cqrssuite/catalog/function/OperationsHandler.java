@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cqrssuite.catalog.operations.BackfillSteps;
 import io.cqrssuite.catalog.operations.ResyncSegments;
 import io.cqrssuite.catalog.operations.ScheduledReconcile;
 import io.cqrssuite.failure.PermanentException;
@@ -19,7 +20,8 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code OperationsFunction} of the catalog stack: {@code {"action": "resync-segment", ...}} from the resync
- * workflow ({@link ResyncSegments}), {@code {"action": "reconcile"}} from the schedule ({@link ScheduledReconcile}).
+ * workflow ({@link ResyncSegments}), {@code {"action": "reconcile"}} from the schedule ({@link ScheduledReconcile}),
+ * {@code {"action": "backfill-open" | "backfill-finish", ...}} from a backfill run of the workflow ({@link BackfillSteps}).
  * A stream handler, so the request is parsed by the suite's mapper (no reflective binding); its own function, not
  * the event factory's, because it scans the source table, runs for minutes and needs a role that may do so. The
  * object graph ({@link OperationsComponent}) is built once per container. An exception fails the invocation with its
@@ -29,6 +31,7 @@ public final class OperationsHandler implements RequestStreamHandler {
   private static final LongSupplier UNBOUNDED = () -> Long.MAX_VALUE;
   private final ResyncSegments resync;
   private final ScheduledReconcile reconcile;
+  private final BackfillSteps backfill;
   private final InvocationDeadline deadline;
   private final StructuredLog log;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -42,6 +45,7 @@ public final class OperationsHandler implements RequestStreamHandler {
     OperationsComponent component = OperationsComponent.create(environment);
     this.resync = component.resyncSegments();
     this.reconcile = component.scheduledReconcile();
+    this.backfill = component.backfillSteps();
     this.deadline = component.invocationDeadline();
     this.log = component.log();
   }
@@ -60,8 +64,10 @@ public final class OperationsHandler implements RequestStreamHandler {
       answer = switch (action) {
         case "resync-segment" -> resync.run(request, remaining);
         case "reconcile" -> reconcile.run();
-        default -> throw new PermanentException(
-            "unknown operation '" + action + "': the request's action is resync-segment or reconcile");
+        case "backfill-open" -> backfill.open(request);
+        case "backfill-finish" -> backfill.finish(request);
+        default -> throw new PermanentException("unknown operation '" + action
+            + "': the request's action is resync-segment, reconcile, backfill-open or backfill-finish");
       };
     } catch (IOException | RuntimeException e) {
       log.error("operation failed", Map.of("error", log.failureText(e)));

@@ -6,6 +6,9 @@ import dagger.Module;
 import dagger.Provides;
 import io.cqrssuite.alarm.AlarmSink;
 import io.cqrssuite.aws.AwsClients;
+import io.cqrssuite.backfill.VersionedReadModel;
+import io.cqrssuite.catalog.operations.BackfillSettings;
+import io.cqrssuite.catalog.operations.BackfillSteps;
 import io.cqrssuite.catalog.operations.OperationsMetrics;
 import io.cqrssuite.catalog.operations.OperationsSettings;
 import io.cqrssuite.catalog.operations.ResyncSegments;
@@ -15,12 +18,18 @@ import io.cqrssuite.config.Environment;
 import io.cqrssuite.entity.TableMapping;
 import io.cqrssuite.entity.TableMappings;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.operations.ReadModelBackfill;
 import io.cqrssuite.operations.Resync;
 import io.cqrssuite.operations.SourceTable;
 import io.cqrssuite.reconcile.ReconcileTarget;
+import io.cqrssuite.sync.opensearch.OpenSearchBackfill;
+import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
+import io.cqrssuite.sync.opensearch.OpenSearchSettings;
 import io.cqrssuite.sync.opensearch.OpenSearchSyncModule.OpenSearchReadModel;
+import io.cqrssuite.sync.opensearch.PolledReindex;
 import io.cqrssuite.sync.rds.RdsSyncModule.RdsReadModel;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +53,9 @@ public interface OperationsModule {
    * no TTL. Those attributes are left out of the content compared.
    */
   Set<String> FED_FROM_COMMANDS = Set.of("sk", "ttl");
+
+  /** The backfill's tombstone copy ends well before the function's 15 minutes, leaving the reconcile its time. */
+  Duration TOMBSTONE_COPY = Duration.ofMinutes(5);
 
   @Provides
   @Singleton
@@ -102,11 +114,39 @@ public interface OperationsModule {
   static ResyncSegments resyncSegments(
       Lazy<SourceTable> source,
       Lazy<Resync> resync,
+      Lazy<ReadModelBackfill> backfill,
       Lazy<DynamoDbClient> dynamoDb,
       OperationsSettings settings,
       OperationsMetrics metrics,
       StructuredLog log) {
-    return new ResyncSegments(source::get, resync::get, dynamoDb::get, settings, metrics, log, Clock.systemUTC());
+    return new ResyncSegments(source::get, resync::get, backfill::get, dynamoDb::get, settings, metrics, log, Clock.systemUTC());
+  }
+
+  /**
+   * The search read model as versions, for the workflow's backfill: the next index from the function's index template
+   * ({@code SUITE_OPENSEARCH_TEMPLATE}), the live sync's discovery interval from {@code
+   * SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS} (the event factory's value, set on this function too), and the tombstone
+   * copy bounded well inside one invocation.
+   */
+  @Provides
+  @Singleton
+  static ReadModelBackfill readModelBackfill(
+      @Environment Map<String, String> env, SourceTable source, Optional<OpenSearchReadModel> openSearch, ObjectMapper mapper) {
+    OpenSearchReadModel search = openSearch.orElseThrow(() -> new IllegalStateException(
+        "a backfill needs the search read model, and SUITE_OPENSEARCH_ENDPOINT is not set on this function"));
+    OpenSearchSettings settings = OpenSearchSettings.fromEnvironment(env).orElseThrow();
+    OpenSearchIndexes indexes =
+        new OpenSearchIndexes(search.client(), search.names(), OpenSearchIndexes.template(settings.templateResource()));
+    VersionedReadModel model = new OpenSearchBackfill(indexes, search.reconcileTarget(FED_FROM_COMMANDS),
+        settings.backfillCheck(), PolledReindex.Options.defaults().within(TOMBSTONE_COPY));
+    return new ReadModelBackfill(source, model, mapper, Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  static BackfillSteps backfillSteps(
+      Lazy<ReadModelBackfill> backfill, @Environment Map<String, String> env, OperationsSettings settings, StructuredLog log) {
+    return new BackfillSteps(backfill::get, BackfillSettings.fromEnvironment(env), settings, log);
   }
 
   @Provides

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.failure.PermanentException;
 import io.cqrssuite.failure.TransientException;
 import io.cqrssuite.logging.StructuredLog;
+import io.cqrssuite.backfill.VersionedReadModel;
 import io.cqrssuite.operations.DynamoDbCheckpoints;
+import io.cqrssuite.operations.ReadModelBackfill;
 import io.cqrssuite.operations.Resync;
 import io.cqrssuite.operations.SourceTable;
 import java.time.Clock;
@@ -28,12 +30,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code entities} (the segment's so far) and this turn's {@code scanned}, {@code written}, {@code unchanged},
  * {@code seconds} and {@code entitiesPerSecond}: the workflow's next turn sends it back as it is.
  *
+ * <p>With {@code run.backfill} true (a backfill run of the workflow, after {@code backfill-open}), the turn writes into
+ * the next index only ({@link ReadModelBackfill#resyncInto}, the versions of {@code run.versions}), under its own
+ * checkpoint run id ({@code <runId>-backfill-<next index>}), so a plain resync's checkpoints never stand for it.
+ *
  * <p>A page a read model keeps refusing (after the resync's own retries) fails the turn with a
  * {@link TransientException}, its checkpoint before that page: the workflow's retry goes on from there.
  */
 public final class ResyncSegments {
   private final Supplier<SourceTable> source;
   private final Supplier<Resync> resync;
+  private final Supplier<ReadModelBackfill> backfill;
   private final Supplier<DynamoDbClient> dynamoDb;
   private final OperationsSettings settings;
   private final OperationsMetrics metrics;
@@ -43,6 +50,7 @@ public final class ResyncSegments {
   public ResyncSegments(
       Supplier<SourceTable> source,
       Supplier<Resync> resync,
+      Supplier<ReadModelBackfill> backfill,
       Supplier<DynamoDbClient> dynamoDb,
       OperationsSettings settings,
       OperationsMetrics metrics,
@@ -50,6 +58,7 @@ public final class ResyncSegments {
       Clock clock) {
     this.source = source;
     this.resync = resync;
+    this.backfill = backfill;
     this.dynamoDb = dynamoDb;
     this.settings = settings;
     this.metrics = metrics;
@@ -78,6 +87,12 @@ public final class ResyncSegments {
         throw new PermanentException("run.since must be an ISO-8601 time such as 2026-01-31T00:00:00Z, found '" + since + "'", e);
       }
     }
+    Resync writer = resync.get();
+    if (run.path("backfill").asBoolean(false)) {
+      VersionedReadModel.Versions versions = BackfillSteps.versions(run);
+      writer = backfill.get().resyncInto(versions);
+      runId = runId + "-backfill-" + versions.next();
+    }
     String table = settings.requireSourceTable();
     Resync.Options options =
         since == null ? Resync.Options.full(segments) : Resync.Options.since(segments, since, settings.changedAttribute());
@@ -86,7 +101,7 @@ public final class ResyncSegments {
         settings.checkpointsKeptFor(), clock);
     long margin = settings.timeMargin().toMillis();
     long t0 = System.nanoTime();
-    Resync.SegmentResult result = resync.get().runSegment(segment, options, checkpoints, () -> remainingMillis.getAsLong() > margin);
+    Resync.SegmentResult result = writer.runSegment(segment, options, checkpoints, () -> remainingMillis.getAsLong() > margin);
     double seconds = Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
     long rate = Math.round(result.scanned() / seconds);
 

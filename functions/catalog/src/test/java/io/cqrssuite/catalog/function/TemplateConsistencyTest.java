@@ -263,7 +263,7 @@ class TemplateConsistencyTest {
     JsonNode variables = operations.path("Environment").path("Variables");
     JsonNode eventFactoryVariables = eventFactory.path("Environment").path("Variables");
     for (String shared : List.of("SUITE_RDS_URL", "SUITE_RDS_USER", "SUITE_RDS_SECRET_ARN", "SUITE_RDS_IAM_AUTH", "SUITE_OPENSEARCH_ENDPOINT",
-        "SUITE_OPENSEARCH_SIGV4", "SUITE_OPENSEARCH_INDEX", "SUITE_TABLE_MAPPINGS", "SUITE_COMMAND_TABLE", "SUITE_COMMAND_DATA_TABLE",
+        "SUITE_OPENSEARCH_SIGV4", "SUITE_OPENSEARCH_INDEX", "SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS", "SUITE_TABLE_MAPPINGS", "SUITE_COMMAND_TABLE", "SUITE_COMMAND_DATA_TABLE",
         "SUITE_COMMAND_HISTORY_TABLE", "SUITE_COMMAND_BUCKET", "SUITE_ALARM_TOPIC_ARN")) {
       assertThat(variables.get(shared)).as(shared).isNotNull().isEqualTo(eventFactoryVariables.get(shared));
     }
@@ -289,6 +289,15 @@ class TemplateConsistencyTest {
     assertThat(turn.path("Retry")).as("one retrier: the history bound counts 3 retries a turn").hasSize(1);
     assertThat(turn.path("Retry").get(0).path("MaxAttempts").asInt()).isEqualTo(3);
     assertThat(turn.path("Retry").get(0).path("ErrorEquals").toString()).contains("Lambda.ServiceException", "Lambda.TooManyRequestsException");
+    // The backfill's own tasks: one retrier of at most 3 retries each (the bound counts 14 events each), and a
+    // refused swap is not among what they retry.
+    for (String task : List.of("OpenNextIndex", "FinishBackfill")) {
+      JsonNode retry = states.path(task).path("Retry");
+      assertThat(retry).as(task).hasSize(1);
+      assertThat(retry.get(0).path("MaxAttempts").asInt()).as(task).isLessThanOrEqualTo(3);
+      assertThat(retry.get(0).path("ErrorEquals").toString()).as(task).doesNotContain("BackfillNotSwapped", "States.ALL");
+    }
+    assertThat(states.path("WaitForDiscovery").path("SecondsPath").asText()).isEqualTo("$.run.versions.waitSeconds");
   }
 
   /**

@@ -431,6 +431,25 @@ class TemplatePermissionsTest {
     }
     JsonNode reconciled = invokeOperation(function, EventJson.newMapper().createObjectNode().put("action", "reconcile"));
     assertThat(reconciled.path("alarmed").asBoolean()).as("the reconcile alarmed: %s", reconciled).isTrue();
+
+    // A backfill run of the workflow, step by step: the next index from the template (index template, index, alias),
+    // its turns through the backfill alias, then the tombstone reindex, the reconcile, the mark and the swap.
+    ObjectNode run = EventJson.newMapper().createObjectNode().put("totalSegments", 2).put("backfill", true);
+    JsonNode versions = invokeOperation(function, backfillRequest("backfill-open", run));
+    assertThat(versions.path("next").asText()).as("the next index: %s", versions).endsWith("-v2");
+    run.set("versions", versions);
+    for (int segment = 0; segment < 2; segment++) {
+      ObjectNode turn = backfillRequest("resync-segment", run).put("segment", segment).put("turn", 1);
+      assertThat(invokeOperation(function, turn).path("done").asBoolean()).as("backfill segment %d", segment).isTrue();
+    }
+    JsonNode finished = invokeOperation(function, backfillRequest("backfill-finish", run));
+    assertThat(finished.path("swapped").asBoolean()).as("the backfill swapped: %s", finished).isTrue();
+  }
+
+  private static ObjectNode backfillRequest(String action, ObjectNode run) {
+    ObjectNode request = EventJson.newMapper().createObjectNode().put("action", action).put("execution", "perm-backfill");
+    request.set("run", run);
+    return request;
   }
 
   private static JsonNode invokeOperation(io.cqrssuite.catalog.function.OperationsHandler function, JsonNode request) throws Exception {
@@ -528,6 +547,10 @@ class TemplatePermissionsTest {
         .contains("dynamodb:PutItem", "states:StartExecution", "states:SendTaskSuccess", "states:SendTaskHeartbeat", "sqs:SendMessage",
             "sns:Publish",
             "secretsmanager:GetSecretValue", "es:ESHttpPost");
+    // The backfill's OpenSearch calls were OperationsFunction's: the index template and the next index (PUT), the
+    // aliases, reindex and mark (POST, PUT), the alias and task reads (GET, HEAD).
+    assertThat(calls).filteredOn(c -> c.function().equals("OperationsFunction")).extracting(RecordedCall::action)
+        .contains("es:ESHttpPut", "es:ESHttpPost", "es:ESHttpGet", "es:ESHttpHead");
     assertThat(calls).extracting(RecordedCall::function).as("every call attributed")
         .containsOnly("EventFactoryFunction", "SchemaMigrationFunction", "StreamFailureFunction", "OperationsFunction");
     // Every read model configured (password from the secret), and the same with IAM auth to the database.

@@ -9,6 +9,10 @@ import io.cqrssuite.catalog.function.OperationsHandler;
 import io.cqrssuite.command.CommandTables;
 import io.cqrssuite.entity.TableMappingConfig;
 import io.cqrssuite.fixtures.SampleEvents;
+import io.cqrssuite.sync.opensearch.IndexNames;
+import io.cqrssuite.sync.opensearch.OpenSearchClients;
+import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
+import io.cqrssuite.sync.opensearch.OpenSearchSettings;
 import io.cqrssuite.sync.rds.PasswordSource;
 import io.cqrssuite.sync.rds.SchemaMigrations;
 import io.cqrssuite.sync.rds.SqlDialect;
@@ -24,6 +28,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +61,9 @@ import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 class ResyncStateMachineTest {
   private static final String FUNCTION = "OperationsFunction";
   private static final String MACHINE = "resync";
+  /** The same definition, its function configured with the search read model too: the backfill's stack. */
+  private static final String SEARCH_FUNCTION = "OperationsFunctionWithSearch";
+  private static final String SEARCH_MACHINE = "resync-search";
   private static final int SEGMENTS = 8;
   private static final int PRODUCTS = 48;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +77,7 @@ class ResyncStateMachineTest {
   private static SfnClient sfn;
   private static PostgresEngine postgres;
   private static String jdbcUrl;
+  private static IndexNames searchNames;
   private static final AtomicInteger turns = new AtomicInteger();
 
   @BeforeAll
@@ -127,13 +136,29 @@ class ResyncStateMachineTest {
     env.put("SUITE_RDS_USER", postgres.user());
     env.put("SUITE_RDS_PASSWORD", postgres.password());
     OperationsHandler function = new OperationsHandler(env);
+    // The search read model's stack: its index set up as the deploy-time step leaves it, the live sync's discovery
+    // interval 1 s (so the workflow's Wait is 1 s plus the 5 s margin), the old index kept 3 days.
+    Map<String, String> searchEnv = new HashMap<>(env);
+    searchEnv.remove("SUITE_RDS_URL");
+    searchEnv.put("SUITE_OPENSEARCH_ENDPOINT", TestEngines.openSearch().endpoint().toString());
+    searchEnv.put("SUITE_OPENSEARCH_INDEX", "resync" + UUID.randomUUID().toString().replace("-", "").substring(0, 8));
+    searchEnv.put("SUITE_OPENSEARCH_TEMPLATE", "opensearch/products-template.json");
+    searchEnv.put("SUITE_OPENSEARCH_BACKFILL_CHECK_SECONDS", "1");
+    searchEnv.put("SUITE_BACKFILL_KEEP_OLD_DAYS", "3");
+    OpenSearchSettings searchSettings = OpenSearchSettings.fromEnvironment(searchEnv).orElseThrow();
+    searchNames = searchSettings.indexNames();
+    new OpenSearchIndexes(OpenSearchClients.create(searchSettings, "us-east-1"), searchNames,
+        OpenSearchIndexes.template(searchSettings.templateResource())).ensure();
+    OperationsHandler searchFunction = new OperationsHandler(searchEnv);
     lambdas = LambdaInvokeBridge.start(Map.of(FUNCTION, (in, out, context) -> {
       turns.incrementAndGet();
       function.handleRequest(in, out, context);
-    }));
+    }, SEARCH_FUNCTION, (in, out, context) -> searchFunction.handleRequest(in, out, context)));
     stepFunctions = LocalStepFunctions.builder(runtime.get())
         .stateMachine(MACHINE, Definitions.file(MACHINE), Map.of(
             "OperationsFunctionArn", "arn:aws:lambda:us-east-1:" + LocalStepFunctions.ACCOUNT + ":function:" + FUNCTION))
+        .stateMachine(SEARCH_MACHINE, Definitions.file(MACHINE), Map.of(
+            "OperationsFunctionArn", "arn:aws:lambda:us-east-1:" + LocalStepFunctions.ACCOUNT + ":function:" + SEARCH_FUNCTION))
         .lambdas(lambdas)
         .retryPause(Duration.ofMillis(10))
         .start();
@@ -161,13 +186,21 @@ class ResyncStateMachineTest {
     });
   }
 
-  /** The definition's stated bound: 12 + segments x (4 + turns x 16). */
+  /** The definition's stated bound: 16 + segments x (4 + turns x 16), and 30 more for a backfill's own states. */
+  static long historyBound(int segments, int turnsPerSegment, boolean backfill) {
+    return 16 + (backfill ? 30 : 0) + (long) segments * (4 + (long) turnsPerSegment * 16);
+  }
+
   static long historyBound(int segments, int turnsPerSegment) {
-    return 12 + (long) segments * (4 + (long) turnsPerSegment * 16);
+    return historyBound(segments, turnsPerSegment, false);
   }
 
   private DescribeExecutionResponse run(String name, String input) throws Exception {
-    String arn = sfn.startExecution(r -> r.stateMachineArn(stepFunctions.stateMachineArn(MACHINE)).name(name).input(input)).executionArn();
+    return run(MACHINE, name, input);
+  }
+
+  private DescribeExecutionResponse run(String machine, String name, String input) throws Exception {
+    String arn = sfn.startExecution(r -> r.stateMachineArn(stepFunctions.stateMachineArn(machine)).name(name).input(input)).executionArn();
     Eventually.await("the resync execution ended", Duration.ofMinutes(3),
         () -> !sfn.describeExecution(r -> r.executionArn(arn)).statusAsString().equals("RUNNING"));
     return sfn.describeExecution(r -> r.executionArn(arn));
@@ -211,6 +244,61 @@ class ResyncStateMachineTest {
     // Each turn's own events, measured: no more than the 7 a turn without retries is counted for.
     long taskEntered = history.stream().filter(e -> e.typeAsString().equals("TaskStateEntered")).count();
     assertThat(taskEntered).isEqualTo(turnsTaken);
+  }
+
+  /**
+   * {@code "backfill": true}: the next index created and opened, the Wait for the live sync's discovery, the turns
+   * into the next index only, then tombstones, reconcile with heal and the swap; the old index kept with its horizon.
+   */
+  @Test
+  void aBackfillRunFillsTheNextIndexAndSwapsToItWithinTheHistoryBound() throws Exception {
+    String current = searchNames.initialIndex();
+    String next = searchNames.readAlias() + "-v2";
+    Instant started = Instant.now();
+    DescribeExecutionResponse done = run(SEARCH_MACHINE, "backfill-all", "{\"totalSegments\": " + SEGMENTS + ", \"backfill\": true}");
+    assertThat(done.statusAsString()).as(done.toString()).isEqualTo("SUCCEEDED");
+    JsonNode output = JSON.readTree(done.output());
+    assertThat(output.path("run").path("versions").path("current").asText()).isEqualTo(current);
+    assertThat(output.path("run").path("versions").path("next").asText()).isEqualTo(next);
+    assertThat(output.path("backfill").path("swapped").asBoolean()).isTrue();
+    assertThat(output.path("backfill").path("steps").findValuesAsText("step")).containsExactly("tombstones", "reconcile", "swap");
+    long entities = 0;
+    int maxTurns = 0;
+    for (JsonNode segment : output.path("segments")) {
+      entities += segment.path("entities").asLong();
+      maxTurns = Math.max(maxTurns, segment.path("turns").asInt());
+    }
+    assertThat(entities).as("every product, once, into the next index").isEqualTo(PRODUCTS);
+
+    http("POST", "/" + next + "/_refresh");
+    assertThat(http("GET", "/" + next + "/_count").path("count").asLong()).as("the source, tombstones included").isEqualTo(PRODUCTS);
+    assertThat(http("GET", "/" + searchNames.readAlias() + "/_count").path("count").asLong())
+        .as("readers see the live products through the moved alias").isEqualTo(PRODUCTS - PRODUCTS / 10);
+    JsonNode nextAliases = http("GET", "/" + next + "/_alias").path(next).path("aliases");
+    assertThat(nextAliases.has(searchNames.readAlias()) && nextAliases.has(searchNames.writeAlias())).as(nextAliases.toString()).isTrue();
+    assertThat(nextAliases.has(searchNames.backfillAlias())).as("the second target closed").isFalse();
+    assertThat(http("GET", "/" + current + "/_alias").path(current).path("aliases").size()).as("the old index kept, unused").isZero();
+    JsonNode mark = http("GET", "/" + current + "/_mapping").path(current).path("mappings").path("_meta").path("cqrs_suite_replaced");
+    assertThat(mark.path("replaced_by").asText()).isEqualTo(next);
+    assertThat(Instant.parse(mark.path("keep_until").asText()))
+        .as("the horizon of SUITE_BACKFILL_KEEP_OLD_DAYS").isBetween(started.plus(Duration.ofDays(3)), Instant.now().plus(Duration.ofDays(3)));
+
+    List<HistoryEvent> history = history(done.executionArn());
+    long bound = historyBound(SEGMENTS, maxTurns, true);
+    System.out.printf("backfill workflow: %d segments (at most %d turns a segment), %d history events (bound %d; at 32"
+        + " segments x 40 turns %d)%n", SEGMENTS, maxTurns, history.size(), bound, historyBound(32, 40, true));
+    assertThat((long) history.size()).as("history events").isLessThanOrEqualTo(bound);
+    assertThat(historyBound(32, 40, true)).as("the definition's limits keep a backfill under 25,000").isLessThan(25_000);
+    assertThat(history.stream().filter(e -> e.typeAsString().equals("WaitStateEntered")).count()).isEqualTo(1);
+  }
+
+  private static JsonNode http(String method, String path) throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(TestEngines.openSearch().endpoint().resolve(path))
+            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isLessThan(300);
+    return JSON.readTree(response.body());
   }
 
   @Test
