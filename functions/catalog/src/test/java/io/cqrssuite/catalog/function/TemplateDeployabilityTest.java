@@ -111,7 +111,8 @@ class TemplateDeployabilityTest {
         assertThat(properties.has("Policies")).as(e.getKey() + ": SAM drops Policies when Role is set").isFalse();
       }
     });
-    assertThat(functions).containsExactly("EventFactoryFunction", "StreamFailureFunction", "SchemaMigrationFunction");
+    assertThat(functions).containsExactly(
+        "EventFactoryFunction", "StreamFailureFunction", "SchemaMigrationFunction", "OperationsFunction");
 
     for (Map<String, String> parameters : List.of(Map.<String, String>of(), FULL)) {
       DeployedStack stack = DeployedStack.of(translated, parameters);
