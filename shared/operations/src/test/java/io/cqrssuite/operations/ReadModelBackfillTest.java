@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.reconcile.Difference;
 import io.cqrssuite.reconcile.DifferenceKind;
-import io.cqrssuite.sync.SyncOutcome;
 import io.cqrssuite.sync.opensearch.BulkLimits;
 import io.cqrssuite.sync.opensearch.OpenSearchBackfill;
 import io.cqrssuite.sync.opensearch.OpenSearchIndexes;
 import io.cqrssuite.sync.opensearch.OpenSearchReconcileTarget;
 import io.cqrssuite.sync.opensearch.OpenSearchSyncHandler;
 import io.cqrssuite.sync.opensearch.PolledReindex;
-import io.cqrssuite.testing.polling.Eventually;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

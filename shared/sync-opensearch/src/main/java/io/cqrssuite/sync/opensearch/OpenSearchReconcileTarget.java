@@ -1,7 +1,6 @@
 package io.cqrssuite.sync.opensearch;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.event.ChangeRecord;

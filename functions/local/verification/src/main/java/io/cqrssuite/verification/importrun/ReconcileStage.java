@@ -1,7 +1,6 @@
 package io.cqrssuite.verification.importrun;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.operations.Reconciler;
 import io.cqrssuite.reconcile.Difference;
