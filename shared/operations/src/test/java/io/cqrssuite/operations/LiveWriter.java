@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -55,7 +56,11 @@ final class LiveWriter {
   private Thread observer;
   private volatile Throwable observerFailure;
 
-  LiveWriter(OperationsFixture fixture, OpenSearchSyncHandler live, OpenSearchClient search, String readAlias) {
+  /** The entities the writer never changes (one whose absence from the source a test checks, say). */
+  private final Set<Integer> leftAlone;
+
+  LiveWriter(OperationsFixture fixture, OpenSearchSyncHandler live, OpenSearchClient search, String readAlias, Set<Integer> leftAlone) {
+    this.leftAlone = Set.copyOf(leftAlone);
     this.fixture = fixture;
     this.live = live;
     this.search = search;
@@ -63,7 +68,7 @@ final class LiveWriter {
   }
 
   void start() {
-    writes.scheduleAtFixedRate(() -> writeOnce(random.nextInt(OperationsFixture.ENTITIES + 10)), 0, EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    writes.scheduleAtFixedRate(() -> writeOnce(next()), 0, EVERY_MILLIS, TimeUnit.MILLISECONDS);
     observer = new Thread(() -> {
       try {
         Eventually.await("every live write visible through " + readAlias, Duration.ofMinutes(1),
@@ -73,6 +78,14 @@ final class LiveWriter {
       }
     }, "live-writer-observer");
     observer.start();
+  }
+
+  private synchronized int next() {
+    int i;
+    do {
+      i = random.nextInt(OperationsFixture.ENTITIES + 10);
+    } while (leftAlone.contains(i));
+    return i;
   }
 
   /** One change to entity {@code i} (a new one past the fixture's), written to the source and synced as the stream would. */
