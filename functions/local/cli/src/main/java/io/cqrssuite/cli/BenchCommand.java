@@ -1,5 +1,6 @@
 package io.cqrssuite.cli;
 
+import io.cqrssuite.bench.DispatchBench;
 import io.cqrssuite.cli.Arguments.UsageException;
 import io.cqrssuite.verification.LocalReadModels;
 import io.cqrssuite.verification.bench.SyncBench;
@@ -9,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./suite bench sync|import}: how fast the suite syncs against baselines measured in the same run, and how
- * fast a CSV goes through the whole import path. Both write their own data and check it, so both always run on
- * their own embedded engines, never on configured ones.
+ * {@code ./suite bench sync|import|dispatch}: how fast the suite syncs against baselines measured in the same run, how
+ * fast a CSV goes through the whole import path, and the per-event costs in JMH microbenchmarks. The first two write
+ * their own data and check it, so both always run on their own embedded engines, never on configured ones; dispatch
+ * needs no engine at all.
  */
 final class BenchCommand implements Command {
   private static final Usage SYNC =
@@ -32,6 +34,15 @@ final class BenchCommand implements Command {
           "Functions harness's (aws-local-stepfunctions) and dynalite's,",
           "not AWS's. Last line: one JSON object; exit 1 when a read model or a count is wrong.");
 
+  private static final Usage DISPATCH =
+      Usage.of(
+          "bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]",
+          "JMH microbenchmarks of the per-event costs, each against a bare baseline of the same run: dispatch",
+          "(factory + bus, goal < 1 us), decoding per source, AttributeValueJson, StreamRecordJson, a product",
+          "change to a row and to a document, CSV row scanning. 1 fork, 2 warmup + 3 measured iterations of",
+          "1 s (--iteration-ms) per benchmark: under 5 minutes on 2 cores. A table, then one JSON line, also",
+          "written to target/bench/dispatch-<timestamp>.json with the commit, JDK, CPU and cores.");
+
   @Override
   public String name() {
     return "bench";
@@ -39,7 +50,7 @@ final class BenchCommand implements Command {
 
   @Override
   public List<Usage> usage() {
-    return List.of(SYNC, IMPORT);
+    return List.of(SYNC, IMPORT, DISPATCH);
   }
 
   @Override
@@ -48,8 +59,10 @@ final class BenchCommand implements Command {
     return switch (which) {
       case "sync" -> sync(arguments, shell);
       case "import" -> importCsv(arguments, shell);
+      case "dispatch" -> dispatch(arguments, shell);
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
-          + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]");
+          + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
+          + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]");
     };
   }
 
@@ -89,6 +102,27 @@ final class BenchCommand implements Command {
     try (LocalReadModels readModels = LocalReadModels.start(shell.root(), environment, shell.err())) {
       environment.putAll(readModels.settings());
       return ImportBench.run(options, shell.root(), shell.env(), environment, shell.out(), shell.err());
+    }
+  }
+
+  private static int dispatch(Arguments arguments, Shell shell) throws Exception {
+    DispatchBench.Options options = DispatchBench.Options.defaults();
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--only" -> options = withOnly(options, arguments.value("--only"));
+        case "--iteration-ms" -> options = options.withIterationMillis(arguments.positiveInt("--iteration-ms"));
+        default -> throw new UsageException("unknown option '" + word + "' for bench dispatch");
+      }
+    }
+    return DispatchBench.run(options, shell.root(), shell.out(), shell.err());
+  }
+
+  private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {
+    try {
+      return options.withOnly(List.of(names.split(",")));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 

@@ -27,7 +27,7 @@ class CommandHelpTest {
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
-  private static final Set<String> SUBCOMMANDS = Set.of("sync", "import", "list", "export", "replay");
+  private static final Set<String> SUBCOMMANDS = Set.of("sync", "import", "dispatch", "list", "export", "replay");
 
   /** A root with nothing in it (no template.yaml, no events/): help must not need them. */
   @TempDir Path emptyRoot;
@@ -45,6 +45,7 @@ class CommandHelpTest {
             "bench",
             "bench sync",
             "bench import",
+            "bench dispatch",
             "dlq",
             "dlq list",
             "dlq export",
