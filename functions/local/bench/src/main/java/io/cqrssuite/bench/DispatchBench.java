@@ -44,8 +44,10 @@ public final class DispatchBench {
   private DispatchBench() {}
 
   /**
-   * How long JMH measures. The defaults keep the 26 benchmark runs of a full run under 5 minutes on 2 cores:
-   * per run one fork, 2 warmup and 3 measurement iterations of 1 s.
+   * How long JMH measures. The defaults keep the 26 benchmark runs of a full run under 5 minutes on 2 cores (about
+   * 3.5): per run one fork, 3 warmup and 5 measurement iterations of 800 ms. Five measured iterations, not three:
+   * JMH's error is a 99.9% confidence half-width, and with three its Student t factor (31.6, against 8.6 for five)
+   * makes one noisy iteration on a shared machine swamp the figure.
    *
    * @param forks 0 runs in this JVM (only for the harness's own test: figures are then not trustworthy)
    * @param only report names of {@link Measured} to run; empty for all
@@ -63,7 +65,7 @@ public final class DispatchBench {
     }
 
     public static Options defaults() {
-      return new Options(1, 2, 3, 1000, List.of(), false);
+      return new Options(1, 3, 5, 800, List.of(), false);
     }
 
     public Options withOnly(List<String> names) {

@@ -39,8 +39,8 @@ final class BenchCommand implements Command {
           "bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]",
           "JMH microbenchmarks of the per-event costs, each against a bare baseline of the same run: dispatch",
           "(factory + bus, goal < 1 us), decoding per source, AttributeValueJson, StreamRecordJson, a product",
-          "change to a row and to a document, CSV row scanning. 1 fork, 2 warmup + 3 measured iterations of",
-          "1 s (--iteration-ms) per benchmark: under 5 minutes on 2 cores. A table, then one JSON line, also",
+          "change to a row and to a document, CSV row scanning. 1 fork, 3 warmup + 5 measured iterations of",
+          "800 ms (--iteration-ms) per benchmark: under 5 minutes on 2 cores. A table, then one JSON line, also",
           "written to target/bench/dispatch-<timestamp>.json with the commit, JDK, CPU and cores.");
 
   @Override
