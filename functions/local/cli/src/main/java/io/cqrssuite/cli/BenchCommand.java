@@ -1,6 +1,7 @@
 package io.cqrssuite.cli;
 
 import io.cqrssuite.bench.DispatchBench;
+import io.cqrssuite.bench.cold.ColdBench;
 import io.cqrssuite.cli.Arguments.UsageException;
 import io.cqrssuite.verification.LocalReadModels;
 import io.cqrssuite.verification.bench.SyncBench;
@@ -43,6 +44,16 @@ final class BenchCommand implements Command {
           "800 ms (--iteration-ms) per benchmark: under 5 minutes on 2 cores. A table, then one JSON line, also",
           "written to target/bench/dispatch-<timestamp>.json with the commit, JDK, CPU and cores.");
 
+  private static final Usage COLD =
+      Usage.of(
+          "bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]",
+          "Cold starts of EventFactoryFunction's shaded jar in fresh JVMs (the template's JAVA_TOOL_OPTIONS):",
+          "one sample event per source (s3, sqs, sns, eventbridge, stepfunctions, dynamodb), without backends",
+          "and with embedded PostgreSQL + OpenSearch and moto behind a recording AWS endpoint, N runs each",
+          "(default 10), against a bare Jackson handler and one making a first DynamoDB call. Medians and",
+          "ranges; goal: a case calling no AWS <= 1.3x the bare floor, others <= the SDK floor. Last line: JSON,",
+          "also written to target/bench/cold-<timestamp>.json.");
+
   @Override
   public String name() {
     return "bench";
@@ -50,7 +61,7 @@ final class BenchCommand implements Command {
 
   @Override
   public List<Usage> usage() {
-    return List.of(SYNC, IMPORT, DISPATCH);
+    return List.of(SYNC, IMPORT, DISPATCH, COLD);
   }
 
   @Override
@@ -60,9 +71,11 @@ final class BenchCommand implements Command {
       case "sync" -> sync(arguments, shell);
       case "import" -> importCsv(arguments, shell);
       case "dispatch" -> dispatch(arguments, shell);
+      case "cold" -> cold(arguments, shell);
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
-          + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]");
+          + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
+          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]");
     };
   }
 
@@ -116,6 +129,28 @@ final class BenchCommand implements Command {
       }
     }
     return DispatchBench.run(options, shell.root(), shell.out(), shell.err());
+  }
+
+  private static int cold(Arguments arguments, Shell shell) throws Exception {
+    ColdBench.Options options = ColdBench.Options.defaults();
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--runs" -> options = options.withRuns(arguments.positiveInt("--runs"));
+        case "--only" -> {
+          try {
+            options = options.withOnly(List.of(arguments.value("--only").split(",")));
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+          }
+        }
+        case "--no-backends" -> options = options.withoutBackends();
+        default -> throw new UsageException("unknown option '" + word + "' for bench cold");
+      }
+    }
+    // The template's environment as ./suite invoke builds it; the bench adds its own read models and stand-ins.
+    Map<String, String> environment = EventFactoryEnvironment.withoutReadModels(EventFactoryEnvironment.of(shell.root(), shell.env()));
+    return ColdBench.run(options, shell.root(), environment, shell.out(), shell.err());
   }
 
   private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {

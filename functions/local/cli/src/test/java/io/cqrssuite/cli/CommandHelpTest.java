@@ -46,6 +46,7 @@ class CommandHelpTest {
             "bench sync",
             "bench import",
             "bench dispatch",
+            "bench cold",
             "dlq",
             "dlq list",
             "dlq export",
