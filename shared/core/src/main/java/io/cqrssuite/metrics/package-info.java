@@ -1,5 +1,5 @@
 /**
- * One CloudWatch embedded-metric-format line per invocation: records handled, failed, dead-lettered, rejected, and
- * the stream's sync lag.
+ * CloudWatch embedded-metric-format lines ({@link io.cqrssuite.metrics.MetricLines}), and the one per invocation:
+ * records handled, failed, dead-lettered, rejected, and the stream's sync lag.
  */
 package io.cqrssuite.metrics;
