@@ -17,10 +17,18 @@ public record ColdReport(
     String goal, Map<String, Figures> floors, Map<String, Figures> cases, List<String> noAwsCases) {
   static final double NO_AWS_GOAL = 1.3;
 
-  /** Medians and ranges of one case, with its verdict (floors have none). */
+  /**
+   * Medians and ranges of one case, with its verdict (floors have none).
+   *
+   * @param totalMsRuns every run's total in run order, so that a plot can draw quartiles, not only the range
+   */
   public record Figures(
-      Spread initMs, Spread firstEventMs, Spread totalMs, int awsRequests, List<String> outcomes,
-      Double coldVsFloor, String target, Boolean met) {}
+      Spread initMs, Spread firstEventMs, Spread totalMs, List<Double> totalMsRuns, int awsRequests,
+      List<String> outcomes, Double coldVsFloor, String target, Boolean met) {
+    public Figures {
+      totalMsRuns = List.copyOf(totalMsRuns);
+    }
+  }
 
   static ColdReport of(
       Instant at, MachineStamp machine, String load, int runs, String toolOptions, Map<String, Samples> samples,
@@ -57,7 +65,7 @@ public record ColdReport(
   }
 
   private static Figures figures(Samples samples, int requests, Double ratio, String target, Boolean met) {
-    return new Figures(samples.init(), samples.firstEvent(), samples.total(), requests, samples.outcomes(), ratio, target, met);
+    return new Figures(samples.init(), samples.firstEvent(), samples.total(), samples.totals(), requests, samples.outcomes(), ratio, target, met);
   }
 
   boolean floorsFailed() {

@@ -23,6 +23,11 @@ final class Samples {
     return Spread.of(runs.stream().map(Sample::totalMs).toList());
   }
 
+  /** Every run's total, rounded as the spreads are. */
+  List<Double> totals() {
+    return runs.stream().map(sample -> Spread.round(sample.totalMs())).toList();
+  }
+
   /** The distinct outcomes: {@code ["ok"]} when every invocation returned. */
   List<String> outcomes() {
     return runs.stream().map(Sample::outcome).distinct().toList();

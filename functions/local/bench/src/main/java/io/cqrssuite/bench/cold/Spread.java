@@ -14,7 +14,7 @@ public record Spread(double median, double min, double max) {
     return new Spread(round(median), round(sorted[0]), round(sorted[n - 1]));
   }
 
-  private static double round(double millis) {
+  static double round(double millis) {
     return Math.round(millis * 10) / 10.0;
   }
 }

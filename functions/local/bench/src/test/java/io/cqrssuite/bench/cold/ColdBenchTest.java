@@ -47,6 +47,8 @@ class ColdBenchTest {
     assertThat(json.path("cases").size()).isEqualTo(1);
     JsonNode sqs = json.path("cases").path("sqs.without");
     assertThat(sqs.path("firstEventMs").path("median").asDouble()).isPositive();
+    assertThat(sqs.path("totalMsRuns")).hasSize(1);
+    assertThat(sqs.path("totalMsRuns").get(0).asDouble()).isEqualTo(sqs.path("totalMs").path("median").asDouble());
     assertThat(sqs.path("coldVsFloor").asDouble()).isPositive();
     assertThat(sqs.path("met").isBoolean()).isTrue();
     assertThat(sqs.path("target").asText()).startsWith("<=");
