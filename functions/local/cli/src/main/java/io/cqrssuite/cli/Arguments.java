@@ -29,6 +29,11 @@ final class Arguments {
     return false;
   }
 
+  /** The whole command line as the user typed it after {@code ./suite}, for a record of what produced a result. */
+  String commandLine() {
+    return "./suite " + String.join(" ", words);
+  }
+
   boolean hasNext() {
     return next < words.length;
   }

@@ -2,19 +2,28 @@ package io.cqrssuite.cli;
 
 import io.cqrssuite.bench.DispatchBench;
 import io.cqrssuite.bench.cold.ColdBench;
+import io.cqrssuite.bench.page.BenchmarksPage;
+import io.cqrssuite.bench.plot.BenchPlots;
+import io.cqrssuite.bench.results.Bench;
+import io.cqrssuite.bench.results.BenchFiles;
+import io.cqrssuite.bench.results.BenchResult;
 import io.cqrssuite.cli.Arguments.UsageException;
 import io.cqrssuite.verification.LocalReadModels;
 import io.cqrssuite.verification.bench.SyncBench;
 import io.cqrssuite.verification.importrun.ImportBench;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./suite bench sync|import|dispatch}: how fast the suite syncs against baselines measured in the same run, how
- * fast a CSV goes through the whole import path, and the per-event costs in JMH microbenchmarks. The first two write
- * their own data and check it, so both always run on their own embedded engines, never on configured ones; dispatch
- * needs no engine at all.
+ * {@code ./suite bench sync|import|dispatch|cold|report}: how fast the suite syncs against baselines measured in the
+ * same run, how fast a CSV goes through the whole import path, the per-event costs in JMH microbenchmarks, and cold
+ * starts. The first two write their own data and check it, so both always run on their own embedded engines, never on
+ * configured ones; dispatch needs no engine at all. Sync, dispatch and cold leave a JSON under {@code target/bench/}
+ * and a plot beside it; report regenerates {@code docs/benchmarks.md} from the published ones.
  */
 final class BenchCommand implements Command {
   private static final Usage SYNC =
@@ -54,6 +63,14 @@ final class BenchCommand implements Command {
           "ranges; goal: a case calling no AWS <= 1.3x the bare floor, others <= the SDK floor. Last line: JSON,",
           "also written to target/bench/cold-<timestamp>.json.");
 
+  private static final Usage REPORT =
+      Usage.of(
+          "bench report [--publish]",
+          "Regenerates docs/benchmarks.md and its plots from the published results, docs/benchmarks/sync.json,",
+          "cold.json and dispatch.json (a bench without one shows \"not yet measured\"). --publish first copies",
+          "the newest target/bench/<bench>-*.json of each bench there. Sync, dispatch and cold already draw a",
+          "plot beside their own JSON (same name, .png) and record the command line in it.");
+
   @Override
   public String name() {
     return "bench";
@@ -61,7 +78,7 @@ final class BenchCommand implements Command {
 
   @Override
   public List<Usage> usage() {
-    return List.of(SYNC, IMPORT, DISPATCH, COLD);
+    return List.of(SYNC, IMPORT, DISPATCH, COLD, REPORT);
   }
 
   @Override
@@ -72,10 +89,12 @@ final class BenchCommand implements Command {
       case "import" -> importCsv(arguments, shell);
       case "dispatch" -> dispatch(arguments, shell);
       case "cold" -> cold(arguments, shell);
+      case "report" -> report(arguments, shell);
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
           + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
-          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]");
+          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]"
+          + " | ./suite bench report [--publish]");
     };
   }
 
@@ -95,7 +114,10 @@ final class BenchCommand implements Command {
     try (LocalBackends backends = LocalBackends.start(environment, false, null);
         LocalReadModels readModels = LocalReadModels.start(shell.root(), environment, shell.err())) {
       environment.putAll(readModels.settings());
-      return SyncBench.run(options, environment, shell.out(), shell.err());
+      Instant started = Instant.now();
+      int exit = SyncBench.run(options, environment, shell.out(), shell.err());
+      BenchPlotting.after(shell, Bench.SYNC, started, arguments.commandLine());
+      return exit;
     }
   }
 
@@ -128,7 +150,10 @@ final class BenchCommand implements Command {
         default -> throw new UsageException("unknown option '" + word + "' for bench dispatch");
       }
     }
-    return DispatchBench.run(options, shell.root(), shell.out(), shell.err());
+    Instant started = Instant.now();
+    int exit = DispatchBench.run(options, shell.root(), shell.out(), shell.err());
+    BenchPlotting.after(shell, Bench.DISPATCH, started, arguments.commandLine());
+    return exit;
   }
 
   private static int cold(Arguments arguments, Shell shell) throws Exception {
@@ -150,7 +175,39 @@ final class BenchCommand implements Command {
     }
     // The template's environment as ./suite invoke builds it; the bench adds its own read models and stand-ins.
     Map<String, String> environment = EventFactoryEnvironment.withoutReadModels(EventFactoryEnvironment.of(shell.root(), shell.env()));
-    return ColdBench.run(options, shell.root(), environment, shell.out(), shell.err());
+    Instant started = Instant.now();
+    int exit = ColdBench.run(options, shell.root(), environment, shell.out(), shell.err());
+    BenchPlotting.after(shell, Bench.COLD, started, arguments.commandLine());
+    return exit;
+  }
+
+  private static int report(Arguments arguments, Shell shell) throws IOException {
+    boolean publish = false;
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--publish" -> publish = true;
+        default -> throw new UsageException("unknown option '" + word + "' for bench report");
+      }
+    }
+    Path root = shell.root();
+    if (publish) {
+      List<Path> copies = BenchFiles.publish(root);
+      if (copies.isEmpty()) {
+        throw new UsageException("nothing to publish: no " + root.resolve(BenchFiles.RUNS)
+            + "/<bench>-*.json; run ./suite bench sync, cold or dispatch first");
+      }
+      copies.forEach(copy -> shell.out().println("published " + root.relativize(copy)));
+    }
+    List<BenchResult> published = BenchFiles.published(root);
+    for (BenchResult result : published) {
+      shell.out().println("plot drawn to " + root.relativize(BenchPlots.draw(result)));
+    }
+    Path page = root.resolve(BenchmarksPage.PATH);
+    Files.createDirectories(page.getParent());
+    Files.writeString(page, BenchmarksPage.render(published));
+    shell.out().printf("%s written: %d of %d benches measured%n", BenchmarksPage.PATH, published.size(), Bench.values().length);
+    return 0;
   }
 
   private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {

@@ -27,7 +27,7 @@ class CommandHelpTest {
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
 
-  private static final Set<String> SUBCOMMANDS = Set.of("sync", "import", "dispatch", "list", "export", "replay");
+  private static final Set<String> SUBCOMMANDS = Set.of("sync", "import", "dispatch", "cold", "report", "list", "export", "replay");
 
   /** A root with nothing in it (no template.yaml, no events/): help must not need them. */
   @TempDir Path emptyRoot;
@@ -47,6 +47,8 @@ class CommandHelpTest {
             "bench import",
             "bench dispatch",
             "bench cold",
+            "bench report",
+            "bench report --publish",
             "dlq",
             "dlq list",
             "dlq export",
