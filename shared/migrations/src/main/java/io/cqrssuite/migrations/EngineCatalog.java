@@ -65,6 +65,6 @@ sealed interface EngineCatalog permits PostgresCatalog, MariaDbCatalog {
   /** The bytes (data and indexes) of {@code tables}. */
   long tablesBytes(Connection connection, List<String> tables) throws SQLException;
 
-  /** Flyway's {@code initSql}: every migration session waits at most {@code lock} for a lock, runs a statement at most {@code statement}. */
+  /** The SQL run on each Flyway session as it connects: every migration session waits at most {@code lock} for a lock, runs a statement at most {@code statement}. */
   String timeoutSql(Duration lock, Duration statement);
 }

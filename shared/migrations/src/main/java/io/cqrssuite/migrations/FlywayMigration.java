@@ -19,7 +19,7 @@ import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.ValidateResult;
 
 /**
- * Flyway over the read model, every session bounded: its {@code initSql} sets the lock and statement timeouts
+ * Flyway over the read model, every session bounded: a callback after each connect sets the lock and statement timeouts
  * (PostgreSQL {@code lock_timeout}, {@code statement_timeout}; MariaDB {@code lock_wait_timeout},
  * {@code innodb_lock_wait_timeout}, {@code max_statement_time}), so a migration that meets a lock held by the live
  * sync or a forgotten session fails in time instead of queueing every other session behind its DDL.
@@ -169,7 +169,7 @@ public final class FlywayMigration {
         .dataSource(url, login.user(), login.password())
         .locations(locations.toArray(String[]::new))
         .failOnMissingLocations(true)
-        .initSql(catalog.timeoutSql(settings.lockTimeout(), settings.statementTimeout()))
+        .callbacks(new SessionTimeouts(catalog.timeoutSql(settings.lockTimeout(), settings.statementTimeout())))
         .load();
   }
 }
