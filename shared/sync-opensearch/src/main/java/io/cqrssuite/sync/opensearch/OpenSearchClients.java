@@ -38,15 +38,20 @@ public final class OpenSearchClients {
   }
 
   /**
-   * A client and what closes its idle connections, for a function's read model: before a SnapStart snapshot the
-   * pool must hold no socket. Plain HTTP pools through httpclient5, whose idle connections {@code closeIdle} closes;
-   * the signed client's HTTP client is built on first use (no TLS context at init) and its keep-alive sockets are the
-   * JDK's, opened only by a request: none exist before the first invocation.
+   * A client and what closes its idle connections, for a function's read model. The transport is built at the first
+   * request (no HTTP stack at init). Before a SnapStart snapshot the pool must hold no socket: plain HTTP pools
+   * through httpclient5, whose idle connections {@code closeIdle} closes; the signed client's keep-alive sockets are
+   * the JDK's, opened only by a request, and none exists before the first invocation.
    */
   public static Connected connect(OpenSearchSettings settings, String region) {
     // Exact decimals both ways: images carry DynamoDB numbers as BigDecimal (a cost basis of 30 digits survives).
     JacksonJsonpMapper mapper =
         new JacksonJsonpMapper(new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS));
+    TransportOnFirstUse transport = new TransportOnFirstUse(mapper, () -> build(settings, region, mapper));
+    return new Connected(new OpenSearchClient(transport), transport::closeIdle);
+  }
+
+  private static TransportOnFirstUse.Built build(OpenSearchSettings settings, String region, JacksonJsonpMapper mapper) {
     URI endpoint = settings.endpoint();
     if (settings.signing() == OpenSearchSettings.Signing.NONE) {
       Timeout timeout = Timeout.of(settings.timeout());
@@ -65,21 +70,20 @@ public final class OpenSearchClients {
               .setHttpClientConfigCallback(client -> client.setConnectionManager(pool))
               .setRequestConfigCallback(r -> r.setResponseTimeout(timeout))
               .build();
-      return new Connected(new OpenSearchClient(transport), () -> pool.closeIdle(TimeValue.ZERO_MILLISECONDS));
+      return new TransportOnFirstUse.Built(transport, () -> pool.closeIdle(TimeValue.ZERO_MILLISECONDS));
     }
     SdkHttpClient http =
-        new HttpClientOnFirstUse(
-            () -> UrlConnectionHttpClient.builder()
-                .connectionTimeout(settings.timeout())
-                .socketTimeout(settings.timeout())
-                .build());
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(settings.timeout())
+            .socketTimeout(settings.timeout())
+            .build();
     OpenSearchTransport transport = new AwsSdk2Transport(
         http,
         endpoint.getAuthority(),
         settings.signing().serviceName(),
         Region.of(region),
         AwsSdk2TransportOptions.builder().setMapper(mapper).build());
-    return new Connected(new OpenSearchClient(transport), () -> {});
+    return new TransportOnFirstUse.Built(transport, () -> {});
   }
 
   /** The transport alone (tests wrap it to count requests). */
