@@ -1,5 +1,6 @@
 package io.cqrssuite.aws;
 
+import io.cqrssuite.aws.internal.OnFirstUse;
 import io.cqrssuite.retry.InvocationDeadline;
 import io.cqrssuite.retry.RetrySettings;
 import java.net.URI;
@@ -35,12 +36,17 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class AwsClients {
   private final AwsSettings settings;
-  private final SdkHttpClient http;
+  /**
+   * Built on first use: the URL-connection client builds its TLS context (the JDK's trust store, the JSSE provider,
+   * about 770 classes) when it is constructed, which at init cost a function that never calls AWS more than its
+   * whole dispatch path (measured by {@code ./suite bench cold}'s class census).
+   */
+  private final OnFirstUse<SdkHttpClient> http;
   private final DeadlineTimeouts timeouts;
 
   public AwsClients(AwsSettings settings, InvocationDeadline deadline) {
     this.settings = settings;
-    this.http = UrlConnectionHttpClient.builder().build();
+    this.http = new OnFirstUse<>(() -> UrlConnectionHttpClient.builder().build());
     this.timeouts = new DeadlineTimeouts(deadline, settings.callTimeout());
   }
 
@@ -67,7 +73,7 @@ public final class AwsClients {
       B builder, String service, int attempts) {
     builder
         .region(Region.of(settings.region()))
-        .httpClient(http)
+        .httpClient(http.get())
         .overrideConfiguration(
             ClientOverrideConfiguration.builder()
                 .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build())
@@ -79,6 +85,14 @@ public final class AwsClients {
       builder.endpointOverride(endpoint);
     }
     return builder;
+  }
+
+  /**
+   * Builds the shared HTTP client now if it is not built yet, touching no network: for a SnapStart priming hook, so
+   * the snapshot holds its TLS context rather than the first invocation after a restore paying for it.
+   */
+  public void prime() {
+    http.get();
   }
 
   /** The API call timeout a call starting now gets: the configured one, or the invocation's time left if shorter. */

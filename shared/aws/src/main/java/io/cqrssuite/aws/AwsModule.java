@@ -2,6 +2,8 @@ package io.cqrssuite.aws;
 
 import dagger.Module;
 import dagger.Provides;
+import dagger.multibindings.IntoSet;
+import io.cqrssuite.snapshot.SnapshotParticipant;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.retry.InvocationDeadline;
 import java.util.Map;
@@ -18,6 +20,16 @@ public interface AwsModule {
   @Singleton
   static AwsSettings awsSettings(@Environment Map<String, String> env) {
     return AwsSettings.fromEnvironment(env);
+  }
+
+  /**
+   * Before a SnapStart snapshot, the shared HTTP client (and its TLS context) is built, so no restored sandbox pays
+   * for it. It holds no connection then: nothing at init calls AWS.
+   */
+  @Provides
+  @IntoSet
+  static SnapshotParticipant awsClientsPrimed(AwsClients clients) {
+    return clients::prime;
   }
 
   @Provides

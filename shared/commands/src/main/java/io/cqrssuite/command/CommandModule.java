@@ -66,7 +66,8 @@ public interface CommandModule {
       return Optional.empty();
     }
     CommandSettings s = settings.get();
-    DynamoDbClient dynamoDb = clients.configure(DynamoDbClient.builder(), "DYNAMODB").build();
+    // Built at the first command read, written or synced: a cold start on any other event never pays for it.
+    Supplier<DynamoDbClient> dynamoDb = new OnFirstUse<>(() -> clients.configure(DynamoDbClient.builder(), "DYNAMODB").build());
     Supplier<S3Client> s3 = s.bucket() == null ? null : new OnFirstUse<>(
         // A local endpoint (LocalStack, S3Mock) names no bucket host: address buckets by path there.
         () -> clients.configure(S3Client.builder(), "S3").forcePathStyle(aws.endpointFor("S3") != null).build());

@@ -40,7 +40,7 @@ public final class CommandService {
   static final Set<String> BOOKKEEPING =
       Set.of("sk", "version", "updatedAt", "updatedBy", "updatedIp", "requestId", "ttl", SourceVersion.ATTRIBUTE);
 
-  private final DynamoDbClient dynamoDb;
+  private final Supplier<DynamoDbClient> dynamoDb;
   private final CommandSettings settings;
   private final CommandImages images;
   private final LargeAttributes large;
@@ -58,6 +58,13 @@ public final class CommandService {
    */
   public CommandService(
       DynamoDbClient dynamoDb, Supplier<S3Client> s3, CommandSettings settings, ObjectMapper mapper, Clock clock) {
+    this(() -> dynamoDb, s3, settings, mapper, clock);
+  }
+
+  /** With the DynamoDB client, too, asked for at the first read or write (the module builds it then, not at init). */
+  public CommandService(
+      Supplier<DynamoDbClient> dynamoDb, Supplier<S3Client> s3, CommandSettings settings, ObjectMapper mapper,
+      Clock clock) {
     this.dynamoDb = dynamoDb;
     this.settings = settings;
     this.images = new CommandImages(s3, settings, mapper);
@@ -170,7 +177,7 @@ public final class CommandService {
     String table = settings.tables().command();
     List<Map<String, AttributeValue>> items;
     try {
-      items = dynamoDb.query(r -> r.tableName(table)
+      items = dynamoDb.get().query(r -> r.tableName(table)
               .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
               .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":prefix", AttributeValue.fromS(CommandKeys.prefix(code))))
               .scanIndexForward(false)
@@ -256,7 +263,7 @@ public final class CommandService {
     String table = settings.tables().command();
     Map<String, AttributeValue> item = large.store(table, pk, code, next, image, latest.map(StoredCommand::image).orElse(null));
     try {
-      dynamoDb.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+      dynamoDb.get().putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
     } catch (ConditionalCheckFailedException taken) {
       throw new VersionConflictException(pk, code, next, latest(pk, code).map(StoredCommand::version).orElse(0L));
     } catch (DynamoDbException e) {
@@ -341,7 +348,7 @@ public final class CommandService {
   private Map<String, AttributeValue> getItem(String table, String pk, String sk) {
     Map<String, AttributeValue> item;
     try {
-      item = dynamoDb.getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))).consistentRead(true)).item();
+      item = dynamoDb.get().getItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(sk))).consistentRead(true)).item();
     } catch (SdkException e) {
       throw new CommandStoreException(table + ": " + pk + " / " + sk + " could not be read", e);
     }

@@ -8,6 +8,7 @@ import io.cqrssuite.failure.TransientException;
 import io.cqrssuite.sync.SyncOutcome;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,10 +31,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 public final class CommandSync {
   private static final int ROUNDS = 5;
 
-  private final DynamoDbClient dynamoDb;
+  private final Supplier<DynamoDbClient> dynamoDb;
   private final CommandTables tables;
 
   public CommandSync(DynamoDbClient dynamoDb, CommandTables tables) {
+    this(() -> dynamoDb, tables);
+  }
+
+  /** With the DynamoDB client asked for at the first command synced (the module builds it then, not at init). */
+  public CommandSync(Supplier<DynamoDbClient> dynamoDb, CommandTables tables) {
     this.dynamoDb = dynamoDb;
     this.tables = tables;
   }
@@ -116,7 +122,7 @@ public final class CommandSync {
 
   private boolean put(String table, Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
     try {
-      dynamoDb.putItem(r -> {
+      dynamoDb.get().putItem(r -> {
         r.tableName(table).item(item).conditionExpression(condition);
         if (condition.contains("#version")) {
           r.expressionAttributeNames(Map.of("#version", "version"));
@@ -135,7 +141,7 @@ public final class CommandSync {
 
   private Map<String, AttributeValue> read(String pk, String code) {
     try {
-      Map<String, AttributeValue> item = dynamoDb.getItem(r -> r.tableName(tables.data())
+      Map<String, AttributeValue> item = dynamoDb.get().getItem(r -> r.tableName(tables.data())
           .key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(code))).consistentRead(true)).item();
       return item == null || item.isEmpty() ? null : item;
     } catch (SdkException e) {

@@ -15,6 +15,7 @@ import io.cqrssuite.factory.EventJson;
 import io.cqrssuite.logging.CorrelationContext;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.retry.RetryModule;
+import io.cqrssuite.snapshot.SnapshotParticipant;
 import io.cqrssuite.task.TaskCallbacks;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,10 @@ public abstract class CoreModule {
 
   @Multibinds
   abstract Set<BatchEventHandler<?>> batchHandlers();
+
+  /** What the modules have to do around a SnapStart snapshot (io.cqrssuite.snapshot); often nothing. */
+  @Multibinds
+  abstract Set<SnapshotParticipant> snapshotParticipants();
 
   @BindsOptionalOf
   abstract DeadLetterSink deadLetterSink();

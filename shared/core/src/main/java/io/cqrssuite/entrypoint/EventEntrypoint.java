@@ -10,6 +10,7 @@ import io.cqrssuite.event.EventSource;
 import io.cqrssuite.factory.EventDecoder;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.task.TaskCallbacks;
+import io.cqrssuite.factory.InboundBatch;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.HashMap;
@@ -105,6 +106,22 @@ public final class EventEntrypoint {
     return responses
         .shape(source, processed.result(), failures, delivery.batch().window())
         .withDeadLettered(processed.deadLettered().size());
+  }
+
+  /**
+   * Reads, detects and decodes a delivery as {@link #handle} does, then stops: no handler runs, nothing is dead-lettered
+   * or answered, so nothing leaves the process. For priming (a SnapStart {@code beforeCheckpoint} hook) on synthetic
+   * events: the parsing, detection and routing classes get loaded and run before the snapshot.
+   *
+   * @return the decoded batch
+   * @throws RuntimeException the rejection, when the document is not a delivery the suite knows
+   */
+  public InboundBatch decode(InputStream raw) {
+    DeliveryReader.Delivery delivery = reader.read(raw);
+    if (delivery.rejected()) {
+      throw delivery.rejection();
+    }
+    return delivery.batch();
   }
 
   private void logFailure(EventSource source, RecordResult record, Throwable failure) {

@@ -4,7 +4,9 @@ import io.cqrssuite.config.Environment;
 import io.cqrssuite.entrypoint.EventEntrypoint;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.retry.InvocationDeadline;
+import io.cqrssuite.snapshot.SnapshotParticipant;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What {@link EventFactoryHandler} needs from a function's Dagger component. A function's component extends this
@@ -18,6 +20,9 @@ public interface EntrypointComponent {
 
   /** Told about each invocation (request id, trace id, cold start) so every log line carries them. */
   StructuredLog log();
+
+  /** Closed and primed around a SnapStart snapshot ({@link io.cqrssuite.snapshot.SnapStartPriming}). */
+  Set<SnapshotParticipant> snapshotParticipants();
 
   /** The environment the component was built with (for the invocation metrics' dimensions). */
   @Environment

@@ -8,6 +8,7 @@ import io.cqrssuite.entrypoint.InvocationOutcome;
 import io.cqrssuite.logging.StructuredLog;
 import io.cqrssuite.metrics.InvocationMetrics;
 import io.cqrssuite.retry.InvocationDeadline;
+import io.cqrssuite.snapshot.SnapStartPriming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,12 +38,23 @@ public abstract class EventFactoryHandler implements RequestStreamHandler {
   private final InvocationMetrics metrics;
   private final StructuredLog log;
   private final ObjectMapper mapper = new ObjectMapper();
+  /** A field, not only registered: CRaC's context holds its resources weakly. */
+  private final SnapStartPriming snapStart;
 
   protected EventFactoryHandler(EntrypointComponent component) {
     this.entrypoint = component.entrypoint();
     this.deadline = component.invocationDeadline();
     this.metrics = new InvocationMetrics(component.environment(), System.err, Clock.systemUTC());
     this.log = component.log();
+    this.snapStart = new SnapStartPriming(entrypoint, component.snapshotParticipants(), log).register();
+  }
+
+  /**
+   * The SnapStart hook this handler registered (its {@code beforeCheckpoint} primes and closes connections). Lambda
+   * calls it; tests and tools may call it to see what a snapshot would hold.
+   */
+  public final SnapStartPriming snapStartPriming() {
+    return snapStart;
   }
 
   @Override

@@ -55,13 +55,15 @@ final class BenchCommand implements Command {
 
   private static final Usage COLD =
       Usage.of(
-          "bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]",
+          "bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends] [--cds]",
           "Cold starts of EventFactoryFunction's shaded jar in fresh JVMs (the template's JAVA_TOOL_OPTIONS):",
           "one sample event per source (s3, sqs, sns, eventbridge, stepfunctions, dynamodb), without backends",
           "and with embedded PostgreSQL + OpenSearch and moto behind a recording AWS endpoint, N runs each",
           "(default 10), against a bare Jackson handler and one making a first DynamoDB call. Medians and",
-          "ranges; goal: a case calling no AWS <= 1.3x the bare floor, others <= the SDK floor. Last line: JSON,",
-          "also written to target/bench/cold-<timestamp>.json.");
+          "ranges, and the classes each case loads at init and first event (one extra logged run); goal: a case",
+          "calling no AWS <= 1.3x the bare floor, others <= the SDK floor. --cds: every process (floors too) from",
+          "an AppCDS archive of its own (a local indicator only). Last line: JSON, also written to",
+          "target/bench/cold-<timestamp>.json.");
 
   private static final Usage REPORT =
       Usage.of(
@@ -93,7 +95,7 @@ final class BenchCommand implements Command {
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
           + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
-          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]"
+          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends] [--cds]"
           + " | ./suite bench report [--publish]");
     };
   }
@@ -170,6 +172,7 @@ final class BenchCommand implements Command {
           }
         }
         case "--no-backends" -> options = options.withoutBackends();
+        case "--cds" -> options = options.withCds();
         default -> throw new UsageException("unknown option '" + word + "' for bench cold");
       }
     }

@@ -2,7 +2,7 @@ package io.cqrssuite.reliability.alarm;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dagger.Binds;
+import dagger.Lazy;
 import dagger.Module;
 import io.cqrssuite.alarm.AlarmSink;
 import io.cqrssuite.aws.AwsModule;
@@ -29,8 +29,12 @@ public interface AlarmModule {
     return AlarmSettings.fromEnvironment(env);
   }
 
-  @Binds
-  AlarmSink alarmSink(AlarmPublisher publisher);
+  /** The publisher, and with it its SNS and counter clients, is built at the first alarm, not at init. */
+  @Provides
+  @Singleton
+  static AlarmSink alarmSink(AlarmSettings settings, Lazy<AlarmPublisher> publisher) {
+    return new AlarmsOnFirstRaise(settings.source(), publisher::get);
+  }
 
   @Provides
   @Singleton

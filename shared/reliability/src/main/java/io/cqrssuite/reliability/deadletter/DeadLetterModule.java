@@ -6,6 +6,7 @@ import dagger.Provides;
 import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsModule;
 import io.cqrssuite.aws.AwsSettings;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.deadletter.DeadLetterSink;
 import io.cqrssuite.logging.StructuredLog;
@@ -34,6 +35,12 @@ public interface DeadLetterModule {
     if (!settings.configured()) {
       return DeadLetterSink.none();
     }
+    // The SQS and S3 clients are built at the first dead letter, not at init.
+    return new DeadLettersOnFirstWrite(new OnFirstUse<>(() -> sqsDeadLetters(settings, aws, clients, mapper, log)));
+  }
+
+  private static DeadLetterSink sqsDeadLetters(
+      DeadLetterSettings settings, AwsSettings aws, AwsClients clients, ObjectMapper mapper, StructuredLog log) {
     SqsClient sqs = clients.configureWithSdkRetries(SqsClient.builder(), "SQS").build();
     if (settings.bucket() == null) {
       return new SqsDeadLetters(sqs, settings.queueUrl(), mapper, log);

@@ -5,6 +5,7 @@ import dagger.Module;
 import io.cqrssuite.aws.AwsModule;
 import dagger.Provides;
 import io.cqrssuite.aws.AwsClients;
+import io.cqrssuite.aws.internal.OnFirstUse;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.retry.InvocationDeadline;
 import java.time.Clock;
@@ -29,6 +30,8 @@ public interface IdempotencyModule {
   @Singleton
   static Optional<IdempotencyStore> idempotencyStore(
       Optional<IdempotencySettings> settings, AwsClients clients, InvocationDeadline deadline) {
-    return settings.map(s -> new IdempotencyStore(clients.configure(DynamoDbClient.builder(), "DYNAMODB").build(), s, deadline, Clock.systemUTC()));
+    // The client is built at the first claim: a cold start that runs no idempotent handler never pays for it.
+    return settings.map(s -> new IdempotencyStore(
+        new OnFirstUse<>(() -> clients.configure(DynamoDbClient.builder(), "DYNAMODB").build()), s, deadline, Clock.systemUTC()));
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -33,12 +34,18 @@ public final class IdempotencyStore {
   private static final String CLAIMABLE =
       "attribute_not_exists(id) OR expiresAt < :now OR (#status = :inProgress AND inProgressUntil < :nowMillis)";
 
-  private final DynamoDbClient dynamoDb;
+  private final Supplier<DynamoDbClient> dynamoDb;
   private final IdempotencySettings settings;
   private final InvocationDeadline deadline;
   private final Clock clock;
 
   public IdempotencyStore(DynamoDbClient dynamoDb, IdempotencySettings settings, InvocationDeadline deadline, Clock clock) {
+    this(() -> dynamoDb, settings, deadline, clock);
+  }
+
+  /** With the DynamoDB client asked for at the first claim, not at init (the module's way). */
+  public IdempotencyStore(
+      Supplier<DynamoDbClient> dynamoDb, IdempotencySettings settings, InvocationDeadline deadline, Clock clock) {
     this.dynamoDb = dynamoDb;
     this.settings = settings;
     this.deadline = deadline;
@@ -63,7 +70,7 @@ public final class IdempotencyStore {
       values.put(":nowMillis", number(now.toEpochMilli()));
       values.put(":inProgress", string(IN_PROGRESS));
       try {
-        dynamoDb.putItem(r -> r.tableName(settings.table())
+        dynamoDb.get().putItem(r -> r.tableName(settings.table())
             .item(item(key, IN_PROGRESS, now, now.plus(deadline.remaining()), null))
             .conditionExpression(CLAIMABLE)
             .expressionAttributeNames(Map.of("#status", "status"))
@@ -85,7 +92,7 @@ public final class IdempotencyStore {
   public void complete(String handler, String eventId, String resultJson) {
     String key = key(handler, eventId);
     try {
-      dynamoDb.putItem(r -> r.tableName(settings.table()).item(item(key, COMPLETED, clock.instant(), null, resultJson)));
+      dynamoDb.get().putItem(r -> r.tableName(settings.table()).item(item(key, COMPLETED, clock.instant(), null, resultJson)));
     } catch (SdkException e) {
       throw new IdempotencyStoreException("idempotency record " + key + " could not be completed in " + settings.table(), e);
     }
@@ -95,7 +102,7 @@ public final class IdempotencyStore {
   public void abandon(String handler, String eventId) {
     String key = key(handler, eventId);
     try {
-      dynamoDb.deleteItem(r -> r.tableName(settings.table())
+      dynamoDb.get().deleteItem(r -> r.tableName(settings.table())
           .key(Map.of("id", string(key)))
           .conditionExpression("#status = :inProgress")
           .expressionAttributeNames(Map.of("#status", "status"))
@@ -118,7 +125,7 @@ public final class IdempotencyStore {
   private Optional<String> storedResult(String key) {
     Map<String, AttributeValue> item;
     try {
-      item = dynamoDb.getItem(r -> r.tableName(settings.table()).key(Map.of("id", string(key))).consistentRead(true)).item();
+      item = dynamoDb.get().getItem(r -> r.tableName(settings.table()).key(Map.of("id", string(key))).consistentRead(true)).item();
     } catch (SdkException e) {
       throw new IdempotencyStoreException("idempotency record " + key + " could not be read from " + settings.table(), e);
     }

@@ -8,6 +8,7 @@ import io.cqrssuite.aws.AwsModule;
 import io.cqrssuite.aws.AwsSettings;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.retry.InvocationDeadline;
+import io.cqrssuite.snapshot.SnapshotParticipant;
 import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.sync.ChangeSelector;
 import io.cqrssuite.sync.DataSyncHandler;
@@ -40,7 +41,8 @@ public interface OpenSearchSyncModule {
       OpenSearchTombstonePurge purge,
       OpenSearchClient client,
       IndexNames names,
-      Predicate<ChangeRecord> documents) {
+      Predicate<ChangeRecord> documents,
+      Runnable closeIdleConnections) {
     /**
      * The index as reconcile and resync see it, writing through this sync, with {@code ignoredAttributes} left out of
      * the content compared.
@@ -62,7 +64,8 @@ public interface OpenSearchSyncModule {
       return Optional.empty();
     }
     OpenSearchSettings settings = configured.get();
-    OpenSearchClient client = OpenSearchClients.create(settings, aws.region());
+    OpenSearchClients.Connected connected = OpenSearchClients.connect(settings, aws.region());
+    OpenSearchClient client = connected.client();
     Predicate<ChangeRecord> documented = documents.<Predicate<ChangeRecord>>map(s -> s::accepts).orElse(c -> true);
     OpenSearchSyncHandler sync =
         new OpenSearchSyncHandler(client, settings.indexNames(), settings.bulkLimits(), documented)
@@ -76,13 +79,21 @@ public interface OpenSearchSyncModule {
             new OpenSearchTombstonePurge(indexes, settings.tombstoneRetention(), Clock.systemUTC()),
             client,
             settings.indexNames(),
-            documented));
+            documented,
+            connected.closeIdle()));
   }
 
   @Provides
   @ElementsIntoSet
   static Set<DataSyncHandler> openSearchTarget(Optional<OpenSearchReadModel> readModel) {
     return readModel.<Set<DataSyncHandler>>map(r -> Set.of(r.sync())).orElse(Set.of());
+  }
+
+  /** Before a SnapStart snapshot, the client's idle pooled connections are closed; it reconnects on demand. */
+  @Provides
+  @ElementsIntoSet
+  static Set<SnapshotParticipant> openSearchSnapshot(Optional<OpenSearchReadModel> readModel) {
+    return readModel.<Set<SnapshotParticipant>>map(r -> Set.of(r.closeIdleConnections()::run)).orElse(Set.of());
   }
 
   @Provides

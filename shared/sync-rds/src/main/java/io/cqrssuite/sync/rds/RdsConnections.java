@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -139,6 +140,26 @@ public final class RdsConnections implements AutoCloseable {
       permits.release();
       throw e;
     }
+  }
+
+  /**
+   * Closes every idle connection and stops the watchdog thread, leaving the pool open: the next borrow connects
+   * afresh. For a SnapStart snapshot, which must hold no socket (it would be restored into many sandboxes at once).
+   *
+   * @return how many connections were closed
+   */
+  public int closeIdle() {
+    List<Idle> closing;
+    synchronized (this) {
+      closing = List.copyOf(idle);
+      idle.clear();
+      if (watchdogs != null) {
+        watchdogs.shutdownNow();
+        watchdogs = null;
+      }
+    }
+    closing.forEach(entry -> closeQuietly(entry.connection()));
+    return closing.size();
   }
 
   /** Closes the idle connections; lent ones are closed when they come back. */

@@ -7,6 +7,7 @@ import dagger.multibindings.Multibinds;
 import io.cqrssuite.alarm.AlarmSink;
 import io.cqrssuite.config.Environment;
 import io.cqrssuite.retry.InvocationDeadline;
+import io.cqrssuite.snapshot.SnapshotParticipant;
 import io.cqrssuite.sync.DataSyncHandler;
 import io.cqrssuite.sync.SyncModule;
 import io.cqrssuite.sync.TombstonePurger;
@@ -73,6 +74,13 @@ public interface RdsSyncModule {
   @ElementsIntoSet
   static Set<DataSyncHandler> rdsTarget(Optional<RdsReadModel> readModel) {
     return readModel.<Set<DataSyncHandler>>map(r -> Set.of(r.sync())).orElse(Set.of());
+  }
+
+  /** Before a SnapStart snapshot, the pool's idle connections are closed; it reconnects at the next batch. */
+  @Provides
+  @ElementsIntoSet
+  static Set<SnapshotParticipant> rdsSnapshot(Optional<RdsReadModel> readModel) {
+    return readModel.<Set<SnapshotParticipant>>map(r -> Set.of(r.connections()::closeIdle)).orElse(Set.of());
   }
 
   @Provides

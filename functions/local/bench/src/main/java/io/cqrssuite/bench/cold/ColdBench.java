@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 /**
  * Runs {@code ./suite bench cold}: every case and both floors in fresh {@code java} processes, {@code runs} times,
@@ -43,8 +45,10 @@ public final class ColdBench {
   /**
    * @param sources the event sources to measure (all of {@link Source} by default)
    * @param withBackends also measure each source with the read models and AWS stand-ins configured
+   * @param cds start every process (floors too) from an AppCDS archive of its own, dumped by one training run of it
+   *     first: a local indicator only (Lambda's runtime brings its own archive, and AWS advises against shipping one)
    */
-  public record Options(int runs, List<Source> sources, boolean withBackends) {
+  public record Options(int runs, List<Source> sources, boolean withBackends, boolean cds) {
     public Options {
       sources = List.copyOf(sources);
       if (runs < 1 || sources.isEmpty()) {
@@ -53,19 +57,23 @@ public final class ColdBench {
     }
 
     public static Options defaults() {
-      return new Options(10, List.of(Source.values()), true);
+      return new Options(10, List.of(Source.values()), true, false);
     }
 
     public Options withRuns(int count) {
-      return new Options(count, sources, withBackends);
+      return new Options(count, sources, withBackends, cds);
     }
 
     public Options withOnly(List<String> names) {
-      return new Options(runs, names.stream().map(Source::named).toList(), withBackends);
+      return new Options(runs, names.stream().map(Source::named).toList(), withBackends, cds);
     }
 
     public Options withoutBackends() {
-      return new Options(runs, sources, false);
+      return new Options(runs, sources, false, cds);
+    }
+
+    public Options withCds() {
+      return new Options(runs, sources, withBackends, true);
     }
   }
 
@@ -94,6 +102,8 @@ public final class ColdBench {
     String classPath = copyProbe(work) + java.io.File.pathSeparator + jar.toAbsolutePath();
     Map<String, Samples> samples = new LinkedHashMap<>();
     Map<String, Integer> awsRequests = new HashMap<>();
+    Map<String, ClassCensus> classes = new HashMap<>();
+    long jarBytes = Files.size(jar);
     try (MotoServer moto = MotoServer.start();
         AwsRecorder refusing = AwsRecorder.start(null);
         AwsRecorder forwarding = AwsRecorder.start(moto.endpoint());
@@ -114,20 +124,35 @@ public final class ColdBench {
               childEnvironment(with, toolOptions, forwarding.endpoint(), moto), forwarding));
         }
       }
+      Map<String, List<String>> archives = new HashMap<>();
+      for (Launch launch : launches) {
+        archives.put(launch.name(), options.cds() ? archive(launch, classPath, work, err) : List.of());
+      }
       for (int run = 1; run <= options.runs(); run++) {
         err.printf("bench cold: run %d of %d (%d processes)%n", run, options.runs(), launches.size());
         for (Launch launch : launches) {
           int before = launch.recorder() == null ? 0 : launch.recorder().requests();
-          Sample sample = launch(launch, classPath, work);
+          Reported reported = launch(launch, classPath, work, archives.get(launch.name()));
           int after = launch.recorder() == null ? 0 : launch.recorder().requests();
           awsRequests.merge(launch.name(), after - before, Integer::sum);
-          samples.computeIfAbsent(launch.name(), name -> new Samples()).add(sample);
+          samples.computeIfAbsent(launch.name(), name -> new Samples()).add(reported.sample());
         }
+      }
+      // After the timed runs, one more process per case with the class-load log on: the log costs time, so no
+      // timing comes from it; its AWS requests are not counted either.
+      err.printf("bench cold: counting loaded classes (%d processes)%n", launches.size());
+      for (Launch launch : launches) {
+        Path log = work.resolve("classes-" + launch.name() + ".log");
+        List<String> jvm = new ArrayList<>(archives.get(launch.name()));
+        jvm.add(ClassCensus.logOption(log));
+        Reported reported = launch(launch, classPath, work, jvm);
+        classes.put(launch.name(), ClassCensus.read(log, reported.constructed(), reported.returned()));
       }
     } finally {
       deleteQuietly(work);
     }
-    ColdReport report = ColdReport.of(at, MachineStamp.of(root), load, options.runs(), toolOptions, samples, awsRequests);
+    ColdReport report = ColdReport.of(
+        at, MachineStamp.of(root), load, options.runs(), toolOptions, options.cds(), jarBytes, samples, awsRequests, classes);
     String json = new ObjectMapper().writeValueAsString(report);
     Path file = root.resolve("target/bench/cold-" + FILE_STAMP.format(at) + ".json");
     Files.createDirectories(file.getParent());
@@ -174,13 +199,39 @@ public final class ColdBench {
 
   private record Launch(String name, String handler, Path event, Map<String, String> environment, AwsRecorder recorder) {}
 
-  private static Sample launch(Launch launch, String classPath, Path work) throws IOException, InterruptedException {
+  /** What one process reported: epoch microseconds at launch, handler constructed and returned; the outcome. */
+  private record Reported(long launched, long constructed, long returned, String outcome) {
+    Sample sample() {
+      return new Sample((constructed - launched) / 1000.0, (returned - constructed) / 1000.0, outcome);
+    }
+  }
+
+  /**
+   * One training run of the case with {@code -XX:ArchiveClassesAtExit}: the dynamic AppCDS archive of every class it
+   * loaded (JDK 13+), which the timed runs then map with {@code -XX:SharedArchiveFile}.
+   */
+  private static List<String> archive(Launch launch, String classPath, Path work, PrintStream err)
+      throws IOException, InterruptedException {
+    Path archive = work.resolve(launch.name() + ".jsa");
+    err.printf("bench cold: dumping the AppCDS archive of %s%n", launch.name());
+    launch(launch, classPath, work, List.of("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath()));
+    if (!Files.isRegularFile(archive)) {
+      throw new IllegalStateException(launch.name() + ": the training run wrote no AppCDS archive at " + archive
+          + "; its stderr:\n" + tail(Files.readString(work.resolve("stderr.log"))));
+    }
+    return List.of("-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-Xshare:auto");
+  }
+
+  private static Reported launch(Launch launch, String classPath, Path work, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path stderr = work.resolve("stderr.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(java.toString(), "-cp", classPath, ColdProbe.class.getName(), launch.handler(),
-            launch.event().toAbsolutePath().toString())
-            .redirectError(stderr.toFile());
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classPath, ColdProbe.class.getName(), launch.handler(),
+        launch.event().toAbsolutePath().toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
     builder.environment().clear();
     builder.environment().putAll(launch.environment());
     long launched = micros();
@@ -199,9 +250,7 @@ public final class ColdBench {
           + "); its stderr:\n" + tail(Files.readString(stderr)));
     }
     String[] parts = line.substring(ColdProbe.MARK.length()).split(" ", 3);
-    long constructed = Long.parseLong(parts[0]);
-    long returned = Long.parseLong(parts[1]);
-    return new Sample((constructed - launched) / 1000.0, (returned - constructed) / 1000.0, parts[2]);
+    return new Reported(launched, Long.parseLong(parts[0]), Long.parseLong(parts[1]), parts[2]);
   }
 
   private static String tail(String text) {
@@ -213,21 +262,26 @@ public final class ColdBench {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
-  /** The probe and the floors, copied out of this module's classes so the child loads nothing else of the bench. */
+  /**
+   * The probe and the floors, copied out of this module's classes into a jar of their own so the child loads
+   * nothing else of the bench (a jar, not a directory: AppCDS archives only classes from jars).
+   */
   private static String copyProbe(Path work) throws IOException {
-    Path classes = work.resolve("classes");
+    Path probe = work.resolve("probe.jar");
     String packagePath = ColdProbe.class.getPackageName().replace('.', '/');
-    Path target = classes.resolve(packagePath);
-    Files.createDirectories(target);
-    for (String name : PROBE_CLASSES) {
-      try (InputStream in = ColdBench.class.getResourceAsStream("/" + packagePath + "/" + name + ".class")) {
-        if (in == null) {
-          throw new IllegalStateException("class " + name + " is not on the bench's class path");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(probe))) {
+      for (String name : PROBE_CLASSES) {
+        try (InputStream in = ColdBench.class.getResourceAsStream("/" + packagePath + "/" + name + ".class")) {
+          if (in == null) {
+            throw new IllegalStateException("class " + name + " is not on the bench's class path");
+          }
+          jar.putNextEntry(new JarEntry(packagePath + "/" + name + ".class"));
+          in.transferTo(jar);
+          jar.closeEntry();
         }
-        Files.copy(in, target.resolve(name + ".class"));
       }
     }
-    return classes.toAbsolutePath().toString();
+    return probe.toAbsolutePath().toString();
   }
 
   /** The 1-, 5- and 15-minute load averages, so that figures from a busy machine are known as such. */

@@ -13,8 +13,8 @@ import java.util.Map;
  * the bare floor; any other case no slower than the SDK floor.
  */
 public record ColdReport(
-    String bench, String at, MachineStamp machine, String loadAverage, int runs, String javaToolOptions,
-    String goal, Map<String, Figures> floors, Map<String, Figures> cases, List<String> noAwsCases) {
+    String bench, String at, MachineStamp machine, String loadAverage, int runs, String javaToolOptions, boolean cds,
+    long jarBytes, String goal, Map<String, Figures> floors, Map<String, Figures> cases, List<String> noAwsCases) {
   static final double NO_AWS_GOAL = 1.3;
 
   /**
@@ -24,20 +24,20 @@ public record ColdReport(
    */
   public record Figures(
       Spread initMs, Spread firstEventMs, Spread totalMs, List<Double> totalMsRuns, int awsRequests,
-      List<String> outcomes, Double coldVsFloor, String target, Boolean met) {
+      List<String> outcomes, ClassCensus classes, Double coldVsFloor, String target, Boolean met) {
     public Figures {
       totalMsRuns = List.copyOf(totalMsRuns);
     }
   }
 
   static ColdReport of(
-      Instant at, MachineStamp machine, String load, int runs, String toolOptions, Map<String, Samples> samples,
-      Map<String, Integer> awsRequests) {
+      Instant at, MachineStamp machine, String load, int runs, String toolOptions, boolean cds, long jarBytes,
+      Map<String, Samples> samples, Map<String, Integer> awsRequests, Map<String, ClassCensus> classes) {
     Samples bare = samples.get("floor.bare");
     Samples sdk = samples.get("floor.sdk");
     Map<String, Figures> floors = new LinkedHashMap<>();
-    floors.put("bare", figures(bare, 0, null, null, null));
-    floors.put("sdk", figures(sdk, 0, null, null, null));
+    floors.put("bare", figures(bare, 0, classes.get("floor.bare"), null, null, null));
+    floors.put("sdk", figures(sdk, 0, classes.get("floor.sdk"), null, null, null));
     Map<String, Figures> cases = new LinkedHashMap<>();
     List<String> noAws = new ArrayList<>();
     samples.forEach((name, runsOfCase) -> {
@@ -57,15 +57,17 @@ public record ColdReport(
         target = "<= floor sdk (" + sdk.total().median() + " ms)";
         met = total <= sdk.total().median();
       }
-      cases.put(name, figures(runsOfCase, requests, ratio, target, met));
+      cases.put(name, figures(runsOfCase, requests, classes.get(name), ratio, target, met));
     });
-    return new ColdReport("cold", at.toString(), machine, load, runs, toolOptions,
+    return new ColdReport("cold", at.toString(), machine, load, runs, toolOptions, cds, jarBytes,
         "a case calling no AWS service <= " + NO_AWS_GOAL + "x the bare floor's median total; any other case <= the SDK"
             + " floor's median total", floors, cases, noAws);
   }
 
-  private static Figures figures(Samples samples, int requests, Double ratio, String target, Boolean met) {
-    return new Figures(samples.init(), samples.firstEvent(), samples.total(), samples.totals(), requests, samples.outcomes(), ratio, target, met);
+  private static Figures figures(
+      Samples samples, int requests, ClassCensus classes, Double ratio, String target, Boolean met) {
+    return new Figures(samples.init(), samples.firstEvent(), samples.total(), samples.totals(), requests,
+        samples.outcomes(), classes, ratio, target, met);
   }
 
   boolean floorsFailed() {
@@ -74,18 +76,20 @@ public record ColdReport(
 
   String table() {
     StringBuilder table = new StringBuilder();
-    table.append(String.format("%-22s %20s %20s %20s %6s %5s %-8s%n",
-        "case", "init ms (min-max)", "1st event ms", "total ms", "x bare", "AWS", "goal"));
+    table.append(String.format("%-22s %20s %20s %20s %6s %5s %13s %-8s%n",
+        "case", "init ms (min-max)", "1st event ms", "total ms", "x bare", "AWS", "classes i+1st", "goal"));
     floors.forEach((name, figures) -> table.append(row("floor " + name, figures)));
     cases.forEach((name, figures) -> table.append(row(name, figures)));
-    table.append("goal: ").append(goal);
+    table.append("goal: ").append(goal).append(String.format("%njar: %,d bytes%s", jarBytes, cds ? "; AppCDS archives on" : ""));
     return table.toString();
   }
 
   private static String row(String name, Figures figures) {
-    return String.format("%-22s %20s %20s %20s %6s %5d %-8s%s%n", name, spread(figures.initMs()),
+    ClassCensus classes = figures.classes();
+    return String.format("%-22s %20s %20s %20s %6s %5d %13s %-8s%s%n", name, spread(figures.initMs()),
         spread(figures.firstEventMs()), spread(figures.totalMs()),
         figures.coldVsFloor() == null ? "" : String.format("%.2f", figures.coldVsFloor()), figures.awsRequests(),
+        classes == null ? "" : classes.atInit() + "+" + classes.atFirstEvent(),
         figures.met() == null ? "" : figures.met() ? "met" : "not met",
         figures.outcomes().equals(List.of("ok")) ? "" : "  " + figures.outcomes());
   }

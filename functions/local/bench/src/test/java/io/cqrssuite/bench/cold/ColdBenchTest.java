@@ -44,11 +44,19 @@ class ColdBenchTest {
       assertThat(figures.path("initMs").path("median").asDouble()).isPositive();
       assertThat(figures.path("totalMs").path("min").asDouble()).isLessThanOrEqualTo(figures.path("totalMs").path("max").asDouble());
     }
+    assertThat(json.path("cds").asBoolean()).isFalse();
+    assertThat(json.path("jarBytes").asLong()).isEqualTo(Files.size(ROOT.resolve(ColdBench.CATALOG_JAR)));
+    // The census: the bare floor loads fewer classes at init than the SDK floor, which builds a client there.
+    int bareInit = json.path("floors").path("bare").path("classes").path("atInit").asInt();
+    assertThat(bareInit).isPositive();
+    assertThat(json.path("floors").path("sdk").path("classes").path("atInit").asInt()).isGreaterThan(bareInit);
     assertThat(json.path("cases").size()).isEqualTo(1);
     JsonNode sqs = json.path("cases").path("sqs.without");
     assertThat(sqs.path("firstEventMs").path("median").asDouble()).isPositive();
     assertThat(sqs.path("totalMsRuns")).hasSize(1);
     assertThat(sqs.path("totalMsRuns").get(0).asDouble()).isEqualTo(sqs.path("totalMs").path("median").asDouble());
+    assertThat(sqs.path("classes").path("atInit").asInt()).isGreaterThan(bareInit);
+    assertThat(sqs.path("classes").path("atFirstEvent").asInt()).isPositive();
     assertThat(sqs.path("coldVsFloor").asDouble()).isPositive();
     assertThat(sqs.path("met").isBoolean()).isTrue();
     assertThat(sqs.path("target").asText()).startsWith("<=");
