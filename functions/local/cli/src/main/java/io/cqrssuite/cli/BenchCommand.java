@@ -1,6 +1,7 @@
 package io.cqrssuite.cli;
 
 import io.cqrssuite.bench.DispatchBench;
+import io.cqrssuite.bench.commands.CommandsBench;
 import io.cqrssuite.bench.cold.ColdBench;
 import io.cqrssuite.cli.Arguments.UsageException;
 import io.cqrssuite.verification.LocalReadModels;
@@ -11,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./suite bench sync|import|dispatch}: how fast the suite syncs against baselines measured in the same run, how
+ * {@code ./suite bench sync|import|dispatch|cold|commands}: how fast the suite syncs against baselines measured in the same run, how
  * fast a CSV goes through the whole import path, and the per-event costs in JMH microbenchmarks. The first two write
  * their own data and check it, so both always run on their own embedded engines, never on configured ones; dispatch
  * needs no engine at all.
@@ -54,6 +55,18 @@ final class BenchCommand implements Command {
           "ranges; goal: a case calling no AWS <= 1.3x the bare floor, others <= the SDK floor. Last line: JSON,",
           "also written to target/bench/cold-<timestamp>.json.");
 
+  private static final Usage COMMANDS =
+      Usage.of(
+          "bench commands [--commands N] [--entities N] [--batch N] [--seed N] [--grouped] [--paths P[,P...]]",
+          "The command stream's sync stage alone: N command records (default 100,000 over 10,000 entities, each",
+          "entity's versions in order, entities interleaved at random; --grouped keeps an entity's versions",
+          "together) in stream deliveries of --batch (default 100), into fresh data and history tables, record by",
+          "record and a delivery at once, on dynalite (conditional puts) and moto (transactions); --paths picks",
+          "among per-record.dynalite, batched.dynalite, per-record.moto, batched.moto. Per path: commands/s, calls",
+          "by operation and read/write capacity units per 1,000 commands (priced by AWS's rules), and a check of",
+          "the tables. Last line: JSON, also written to target/bench/commands-<timestamp>.json; exit 1 when a",
+          "path leaves the tables wrong.");
+
   @Override
   public String name() {
     return "bench";
@@ -61,7 +74,7 @@ final class BenchCommand implements Command {
 
   @Override
   public List<Usage> usage() {
-    return List.of(SYNC, IMPORT, DISPATCH, COLD);
+    return List.of(SYNC, IMPORT, DISPATCH, COLD, COMMANDS);
   }
 
   @Override
@@ -72,10 +85,12 @@ final class BenchCommand implements Command {
       case "import" -> importCsv(arguments, shell);
       case "dispatch" -> dispatch(arguments, shell);
       case "cold" -> cold(arguments, shell);
+      case "commands" -> commands(arguments, shell);
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
           + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
-          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]");
+          + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends]"
+          + " | ./suite bench commands [--commands N] [--entities N] [--batch N] [--seed N] [--grouped] [--paths P[,P...]]");
     };
   }
 
@@ -151,6 +166,28 @@ final class BenchCommand implements Command {
     // The template's environment as ./suite invoke builds it; the bench adds its own read models and stand-ins.
     Map<String, String> environment = EventFactoryEnvironment.withoutReadModels(EventFactoryEnvironment.of(shell.root(), shell.env()));
     return ColdBench.run(options, shell.root(), environment, shell.out(), shell.err());
+  }
+
+  private static int commands(Arguments arguments, Shell shell) throws Exception {
+    CommandsBench.Options options = CommandsBench.Options.defaults();
+    try {
+      while (arguments.hasNext()) {
+        String word = arguments.next();
+        switch (word) {
+          case "--commands" -> options = options.withCommands(arguments.positiveInt("--commands"));
+          case "--entities" -> options = options.withEntities(arguments.positiveInt("--entities"));
+          case "--batch" -> options = options.withBatch(arguments.positiveInt("--batch"));
+          case "--seed" -> options = options.withSeed(arguments.longValue("--seed"));
+          case "--grouped" -> options = options.withGrouped();
+          case "--paths" -> options = options.withPaths(List.of(arguments.value("--paths").split(",")));
+          default -> throw new UsageException("unknown option '" + word + "' for bench commands");
+        }
+      }
+      options = options.validated();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return CommandsBench.run(options, shell.root(), shell.out(), shell.err());
   }
 
   private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {
