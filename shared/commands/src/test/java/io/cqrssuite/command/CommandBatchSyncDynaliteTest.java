@@ -2,6 +2,7 @@ package io.cqrssuite.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cqrssuite.sync.SyncOutcome;
 import io.cqrssuite.testing.aws.LocalDynamoDb;
 import java.net.URI;
 import java.util.List;
@@ -54,6 +55,6 @@ class CommandBatchSyncDynaliteTest extends CommandBatchSyncContract {
     assertThat(dataVersion("P-001")).isZero();
     assertThat(history("P-001")).isEmpty();
     // The per-record sync takes them instead, as the intake does with what is left.
-    assertThat(new CommandSync(dynamoDb, tables).apply(command("P-001", 1, 100))).isEqualTo(io.cqrssuite.sync.SyncOutcome.APPLIED);
+    assertThat(new CommandSync(dynamoDb, tables).apply(command("P-001", 1, 100))).isEqualTo(SyncOutcome.APPLIED);
   }
 }

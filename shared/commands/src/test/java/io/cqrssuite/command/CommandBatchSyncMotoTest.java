@@ -7,10 +7,17 @@ import io.cqrssuite.testing.aws.MotoServer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
+import io.cqrssuite.event.ChangeRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -84,12 +91,11 @@ class CommandBatchSyncMotoTest extends CommandBatchSyncContract {
               builder = request.toBuilder();
             } else {
               @SuppressWarnings("unchecked")
-              java.util.function.Consumer<TransactWriteItemsRequest.Builder> consumer =
-                  (java.util.function.Consumer<TransactWriteItemsRequest.Builder>) args[0];
+              Consumer<TransactWriteItemsRequest.Builder> consumer = (Consumer<TransactWriteItemsRequest.Builder>) args[0];
               consumer.accept(builder);
             }
             int actions = builder.build().transactItems().size();
-            List<CancellationReason> reasons = new java.util.ArrayList<>();
+            List<CancellationReason> reasons = new ArrayList<>();
             reasons.add(CancellationReason.builder().code("TransactionConflict").message("conflict (test)").build());
             for (int i = 1; i < actions; i++) {
               reasons.add(CancellationReason.builder().code("None").build());
@@ -102,9 +108,9 @@ class CommandBatchSyncMotoTest extends CommandBatchSyncContract {
             throw e.getCause();
           }
         });
-    CommandBatchSync conflicted1 = new CommandBatchSync(conflicting, tables, CommandSyncWrites.TRANSACTIONS);
+    CommandBatchSync withConflict = new CommandBatchSync(conflicting, tables, CommandSyncWrites.TRANSACTIONS);
 
-    Map<Integer, SyncOutcome> outcomes = conflicted1.applyAll(List.of(command("P-001", 1, 100), command("P-002", 1, 10), command("P-001", 2, 200)));
+    Map<Integer, SyncOutcome> outcomes = withConflict.applyAll(List.of(command("P-001", 1, 100), command("P-002", 1, 10), command("P-001", 2, 200)));
     int transactions = calls.of("TransactWriteItems");
     int reads = calls.of("BatchGetItem");
 
@@ -119,11 +125,10 @@ class CommandBatchSyncMotoTest extends CommandBatchSyncContract {
 
   @Test
   void transactionsCarryAClientRequestTokenDerivedFromTheirContent() {
-    java.util.List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
-    DynamoDbClient watched = client(new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+    List<String> tokens = new CopyOnWriteArrayList<>();
+    DynamoDbClient watched = client(new ExecutionInterceptor() {
       @Override
-      public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
-          software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+      public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         if (context.request() instanceof TransactWriteItemsRequest request) {
           tokens.add(request.clientRequestToken());
         }
@@ -134,9 +139,9 @@ class CommandBatchSyncMotoTest extends CommandBatchSyncContract {
       watchedSync.applyAll(List.of(command("P-001", 1, 100)));
       CommandTables other = CommandTestTables.create(dynamoDb);
       new CommandBatchSync(watched, other, CommandSyncWrites.TRANSACTIONS).applyAll(List.of(
-          new io.cqrssuite.event.ChangeRecord(other.command(), PK, "P-001", PK + "#P-001", 1, false, command("P-001", 1, 100).image())));
+          new ChangeRecord(other.command(), PK, "P-001", PK + "#P-001", 1, false, command("P-001", 1, 100).image())));
       new CommandBatchSync(watched, other, CommandSyncWrites.TRANSACTIONS).applyAll(List.of(
-          new io.cqrssuite.event.ChangeRecord(other.command(), PK, "P-001", PK + "#P-001", 2, false, command("P-001", 2, 200).image())));
+          new ChangeRecord(other.command(), PK, "P-001", PK + "#P-001", 2, false, command("P-001", 2, 200).image())));
     } finally {
       watched.close();
     }

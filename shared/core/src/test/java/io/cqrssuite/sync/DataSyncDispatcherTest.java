@@ -25,7 +25,9 @@ import io.cqrssuite.failure.TransientException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -327,16 +329,16 @@ class DataSyncDispatcherTest {
     }
 
     @Override
-    public java.util.Map<Integer, Intake> takeAll(List<DataChangeEvent> events) {
+    public Map<Integer, Intake> takeAll(List<DataChangeEvent> events) {
       deliveries.add(events.size());
       if (failing) {
         throw new TransientException("the delivery could not be taken at once (test)");
       }
-      java.util.Map<Integer, Intake> settled = new java.util.HashMap<>();
+      Map<Integer, Intake> settled = new HashMap<>();
       for (int i = 0; i < events.size(); i++) {
         if (settledCodes.contains(events.get(i).keys().path("sk").asText())) {
           Intake intake = mapped.take(events.get(i));
-          settled.put(i, Intake.project(intake.change().orElseThrow(), java.util.Map.of("batch", "SETTLED")));
+          settled.put(i, Intake.project(intake.change().orElseThrow(), Map.of("batch", "SETTLED")));
         }
       }
       return settled;

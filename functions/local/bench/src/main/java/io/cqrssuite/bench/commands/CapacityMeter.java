@@ -1,8 +1,10 @@
 package io.cqrssuite.bench.commands;
 
 import io.cqrssuite.command.ItemSize;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -25,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
  * {@code UnknownOperationException} to a transaction) is counted as a call but charges nothing.
  */
 final class CapacityMeter implements ExecutionInterceptor {
-  private final Map<String, AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
   private final AtomicLong readUnits = new AtomicLong();
   private final AtomicLong writeUnits = new AtomicLong();
 
@@ -63,7 +65,7 @@ final class CapacityMeter implements ExecutionInterceptor {
       long asked = batch.requestItems().values().stream().mapToLong(k -> k.keys().size()).sum();
       long unprocessed = got.unprocessedKeys().values().stream().mapToLong(k -> k.keys().size()).sum();
       long found = 0;
-      for (java.util.List<Map<String, AttributeValue>> items : got.responses().values()) {
+      for (List<Map<String, AttributeValue>> items : got.responses().values()) {
         for (Map<String, AttributeValue> item : items) {
           readUnits.addAndGet(ItemSize.consistentReadUnits(item));
           found++;
