@@ -11,7 +11,10 @@ import io.cqrssuite.event.DataChangeEvent;
 import io.cqrssuite.workflow.WorkflowStarts;
 import io.cqrssuite.sync.ChangeIntake;
 import io.cqrssuite.sync.SyncOutcome;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -29,6 +32,10 @@ import java.util.Map;
  * now is a transient failure; a missing or corrupt object a permanent one, and so is a pointer {@link CommandImages}
  * does not follow (another bucket, a key not its entity's, an object over the limit), so a forged record is
  * dead-lettered with the reason rather than read.
+ *
+ * <p>In direct mode with a {@link CommandBatchSync}, a delivery's commands are first synced together
+ * ({@link #takeAll}): per entity one read and a few grouped writes instead of two to four calls per command. What it
+ * cannot settle (an entity whose writes kept failing, an image it cannot read) is taken record by record as before.
  */
 public final class CommandIntake implements ChangeIntake {
   /** Where the intake's own work shows in a record's result. */
@@ -39,12 +46,14 @@ public final class CommandIntake implements ChangeIntake {
   private final CommandTables tables;
   private final TableMappings mappings;
   private final CommandSync sync;
+  private final CommandBatchSync batch;
   private final CommandImages images;
   private final CommandSyncSettings mode;
   private final WorkflowStarts starts;
   private final ObjectMapper mapper;
 
   /**
+   * @param batch {@code null} to sync every command on its own ({@code sync})
    * @param images {@code null} when no command bucket is configured: images are projected as stored
    * @param starts used in workflow mode only
    */
@@ -52,6 +61,7 @@ public final class CommandIntake implements ChangeIntake {
       CommandTables tables,
       TableMappings mappings,
       CommandSync sync,
+      CommandBatchSync batch,
       CommandImages images,
       CommandSyncSettings mode,
       WorkflowStarts starts,
@@ -68,6 +78,7 @@ public final class CommandIntake implements ChangeIntake {
     this.tables = tables;
     this.mappings = mappings;
     this.sync = sync;
+    this.batch = batch;
     this.images = images;
     this.mode = mode;
     this.starts = starts;
@@ -90,6 +101,49 @@ public final class CommandIntake implements ChangeIntake {
   }
 
   /**
+   * The delivery's commands synced together, in direct mode; other tables' records, and commands it cannot settle,
+   * are left to {@link #take}.
+   */
+  @Override
+  public Map<Integer, Intake> takeAll(List<DataChangeEvent> events) {
+    if (batch == null || mode.mode() != CommandSyncSettings.Mode.DIRECT) {
+      return Map.of();
+    }
+    List<ChangeRecord> commands = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      DataChangeEvent event = events.get(i);
+      if (!tables.command().equals(event.tableName())) {
+        continue;
+      }
+      Resolution resolution;
+      try {
+        resolution = mappings.resolve(event);
+      } catch (RuntimeException e) {
+        // take reports it, against this record alone.
+        continue;
+      }
+      if (resolution instanceof Resolution.Entity entity) {
+        commands.add(entity.change());
+        positions.add(i);
+      }
+    }
+    if (commands.isEmpty()) {
+      return Map.of();
+    }
+    Map<Integer, Intake> settled = new HashMap<>();
+    batch.applyAll(commands).forEach((at, outcome) -> {
+      ChangeRecord command = commands.get(at);
+      try {
+        settled.put(positions.get(at), projected(command, outcome));
+      } catch (RuntimeException e) {
+        // A pointer that cannot be resolved: take syncs the command again (a duplicate now) and reports the pointer.
+      }
+    });
+    return settled;
+  }
+
+  /**
    * The sync step of one command, wherever it runs: the data and history tables written, then the change the read
    * models get (pointers resolved).
    *
@@ -97,7 +151,10 @@ public final class CommandIntake implements ChangeIntake {
    * @throws io.cqrssuite.failure.TransientException DynamoDB or S3 failed
    */
   public Intake apply(ChangeRecord command) {
-    SyncOutcome outcome = sync.apply(command);
+    return projected(command, sync.apply(command));
+  }
+
+  private Intake projected(ChangeRecord command, SyncOutcome outcome) {
     Map<String, Object> done = new LinkedHashMap<>();
     done.put(NAME, outcome.getClass().getSimpleName().toUpperCase(Locale.ROOT));
     return Intake.project(resolved(command), done);

@@ -54,9 +54,16 @@ public interface CommandModule {
 
   @Provides
   @Singleton
+  static CommandSyncWrites commandSyncWrites(@Environment Map<String, String> env) {
+    return CommandSyncWrites.fromEnvironment(env);
+  }
+
+  @Provides
+  @Singleton
   static Optional<CommandSide> commandSide(
       Optional<CommandSettings> settings,
       CommandSyncSettings mode,
+      CommandSyncWrites writes,
       AwsSettings aws,
       AwsClients clients,
       WorkflowStarts starts,
@@ -74,7 +81,8 @@ public interface CommandModule {
     CommandService service = new CommandService(dynamoDb, s3, s, mapper, Clock.systemUTC());
     CommandSync sync = new CommandSync(dynamoDb, s.tables());
     CommandImages images = s.bucket() == null ? null : service.images();
-    CommandIntake intake = new CommandIntake(s.tables(), mappings, sync, images, mode, starts, mapper);
+    CommandBatchSync batch = new CommandBatchSync(dynamoDb, s.tables(), writes);
+    CommandIntake intake = new CommandIntake(s.tables(), mappings, sync, batch, images, mode, starts, mapper);
     return Optional.of(new CommandSide(s, service, sync, intake));
   }
 

@@ -27,6 +27,15 @@ class CommandSyncSettingsTest {
   }
 
   @Test
+  void theBatchedWritesAreAutoByDefaultAndOnlyTheThreeNamedPaths() {
+    assertThat(CommandSyncWrites.fromEnvironment(Map.of())).isEqualTo(CommandSyncWrites.AUTO);
+    assertThat(CommandSyncWrites.fromEnvironment(Map.of(CommandSyncWrites.VARIABLE, "Transactions"))).isEqualTo(CommandSyncWrites.TRANSACTIONS);
+    assertThat(CommandSyncWrites.fromEnvironment(Map.of(CommandSyncWrites.VARIABLE, "conditional-puts"))).isEqualTo(CommandSyncWrites.CONDITIONAL_PUTS);
+    assertThatThrownBy(() -> CommandSyncWrites.fromEnvironment(Map.of(CommandSyncWrites.VARIABLE, "batch-write")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(CommandSyncWrites.VARIABLE).hasMessageContaining("conditional-puts");
+  }
+
+  @Test
   void theExecutionNameDependsOnTheCommandOnlyAndIsAValidName() {
     String name = CommandIntake.executionName("dev-catalog-product-command", "PRODUCT#acme", "P-001", 12);
     assertThat(name).isEqualTo(CommandIntake.executionName("dev-catalog-product-command", "PRODUCT#acme", "P-001", 12));

@@ -6,6 +6,7 @@ import io.cqrssuite.event.ChangeRecord;
 import io.cqrssuite.event.DataChangeEvent;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,6 +49,24 @@ public interface ChangeIntake {
    *     {@code InvalidEventException}) for input no retry can fix, anything else transient
    */
   Intake take(DataChangeEvent event);
+
+  /**
+   * Takes what it can of a whole delivery at once, before the records are taken one by one: for an intake whose own
+   * writes cost fewer calls per delivery than per record (the command side reads and writes a batch of commands in
+   * a few requests). The records it settles are not passed to {@link #take}; the others are, in stream order, as
+   * without this step. So a record it cannot settle (a failed write, input it does not know) is simply left out and
+   * meets {@link #take}'s retries and failure reporting.
+   *
+   * <p>What it settles for one entity must come before, in stream order, what it leaves of that entity: a later
+   * record never takes effect ahead of an earlier one that is left for {@link #take}.
+   *
+   * @param events the delivery, in stream order
+   * @return the intakes it settled, by index in {@code events}; none by default
+   * @throws RuntimeException nothing was settled: every record is then taken one by one
+   */
+  default Map<Integer, Intake> takeAll(List<DataChangeEvent> events) {
+    return Map.of();
+  }
 
   /** The intake of the table mappings: a mapped change projected, housekeeping skipped, an unmapped table passed on. */
   static ChangeIntake mapped(TableMappings mappings) {

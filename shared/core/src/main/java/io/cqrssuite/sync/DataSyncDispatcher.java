@@ -38,7 +38,8 @@ import javax.inject.Singleton;
  *       default its table's mapping resolves it to a {@link ChangeRecord}; one that cannot be (a key or the version
  *       missing) fails alone, permanently; housekeeping (TTL expiry, a removal the mapping calls housekeeping)
  *       succeeds with nothing to write; a record of a table without a mapping is left to the handlers. A
- *       command-side intake writes the data and history tables here, per record, before any read model is written;
+ *       command-side intake writes the data and history tables here, before any read model is written: first what
+ *       it can of the whole delivery at once ({@link ChangeIntake#takeAll}), then the rest record by record;
  *   <li>per handler, only the highest version of each entity in the delivery is kept (at equal versions a delete
  *       wins: a stream REMOVE carries the version of the last upsert), so the target writes each entity once;
  *   <li>the handlers run concurrently, each with its whole batch ({@link DataSyncHandler#sync});
@@ -170,12 +171,14 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
     HandlerOutcome[] outcomes = new HandlerOutcome[events.size()];
     ChangeRecord[] changes = new ChangeRecord[events.size()];
     List<Map<String, Object>> done = new ArrayList<>(events.size());
+    Map<Integer, ChangeIntake.Intake> settled = takeAll(events);
     for (int i = 0; i < events.size(); i++) {
       done.add(Map.of());
       DataChangeEvent event = events.get(i);
       try {
         // The intake's own writes (a command to the data table) get the same in-invocation retries as the targets.
-        ChangeIntake.Intake taken = retry.call(() -> intake.take(event));
+        ChangeIntake.Intake early = settled.get(i);
+        ChangeIntake.Intake taken = early != null ? early : retry.call(() -> intake.take(event));
         if (taken.forHandlers()) {
           // Not the read models' record: a null outcome leaves it to the handlers and the unhandled-event policy.
           outcomes[i] = null;
@@ -199,6 +202,23 @@ public final class DataSyncDispatcher implements BatchEventHandler<DataChangeEve
       }
     }
     return java.util.Arrays.asList(outcomes);
+  }
+
+  /**
+   * The records the intake settles for the whole delivery at once; none when it fails, since each record then
+   * meets the intake on its own, which reports its failure against that record alone.
+   */
+  private Map<Integer, ChangeIntake.Intake> takeAll(List<DataChangeEvent> events) {
+    try {
+      Map<Integer, ChangeIntake.Intake> settled = intake.takeAll(events);
+      return settled == null ? Map.of() : settled;
+    } catch (RuntimeException e) {
+      if (log != null) {
+        log.warn("intake could not take the delivery at once; taking its records one by one",
+            Map.of("records", events.size(), "error", String.valueOf(e)));
+      }
+      return Map.of();
+    }
   }
 
   /**

@@ -25,7 +25,9 @@ import io.cqrssuite.failure.TransientException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -306,5 +308,70 @@ class DataSyncDispatcherTest {
       records.add(new InboundRecord(i, events[i].sequenceNumber(), "stream", NODES.objectNode(), List.of(events[i]), null, null));
     }
     return new InboundBatch(EventSource.DYNAMODB_STREAM, records);
+  }
+  /** An intake that settles the records of {@code settledCodes} for the whole delivery and counts what it takes alone. */
+  static final class DeliveryIntake implements ChangeIntake {
+    final ChangeIntake mapped = ChangeIntake.mapped(ProductTables.MAPPINGS);
+    final Set<String> settledCodes;
+    final boolean failing;
+    final List<String> takenAlone = Collections.synchronizedList(new ArrayList<>());
+    final List<Integer> deliveries = Collections.synchronizedList(new ArrayList<>());
+
+    DeliveryIntake(Set<String> settledCodes, boolean failing) {
+      this.settledCodes = settledCodes;
+      this.failing = failing;
+    }
+
+    @Override
+    public Intake take(DataChangeEvent event) {
+      takenAlone.add(event.keys().path("sk").asText());
+      return mapped.take(event);
+    }
+
+    @Override
+    public Map<Integer, Intake> takeAll(List<DataChangeEvent> events) {
+      deliveries.add(events.size());
+      if (failing) {
+        throw new TransientException("the delivery could not be taken at once (test)");
+      }
+      Map<Integer, Intake> settled = new HashMap<>();
+      for (int i = 0; i < events.size(); i++) {
+        if (settledCodes.contains(events.get(i).keys().path("sk").asText())) {
+          Intake intake = mapped.take(events.get(i));
+          settled.put(i, Intake.project(intake.change().orElseThrow(), Map.of("batch", "SETTLED")));
+        }
+      }
+      return settled;
+    }
+  }
+
+  @Test
+  void recordsTheIntakeSettlesForTheWholeDeliveryAreNotTakenAgainAndTheRestAreTakenInOrder() {
+    RecordingTarget target = new RecordingTarget("rds", c -> SyncOutcome.APPLIED);
+    DeliveryIntake intake = new DeliveryIntake(Set.of("P-1", "P-3"), false);
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(List.of(target)).intake(intake).build();
+    dispatchers.add(dispatcher);
+
+    List<HandlerOutcome> outcomes = dispatcher.handleBatch(List.of(upsert("P-1", 1), upsert("P-2", 1), upsert("P-3", 1), upsert("P-4", 2)));
+
+    assertThat(intake.deliveries).containsExactly(4);
+    assertThat(intake.takenAlone).containsExactly("P-2", "P-4");
+    assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(HandlerOutcome.Succeeded.class));
+    assertThat(((HandlerOutcome.Succeeded) outcomes.get(0)).result()).asString().contains("batch=SETTLED");
+    assertThat(((HandlerOutcome.Succeeded) outcomes.get(1)).result()).asString().doesNotContain("batch");
+    assertThat(target.all()).extracting(ChangeRecord::code).containsExactlyInAnyOrder("P-1", "P-2", "P-3", "P-4");
+  }
+
+  @Test
+  void anIntakeThatCannotTakeTheDeliveryAtOnceHasEveryRecordTakenAlone() {
+    RecordingTarget target = new RecordingTarget("rds", c -> SyncOutcome.APPLIED);
+    DeliveryIntake intake = new DeliveryIntake(Set.of("P-1"), true);
+    DataSyncDispatcher dispatcher = DataSyncDispatcher.builder(List.of(target)).intake(intake).build();
+    dispatchers.add(dispatcher);
+
+    List<HandlerOutcome> outcomes = dispatcher.handleBatch(List.of(upsert("P-1", 1), upsert("P-2", 1)));
+
+    assertThat(intake.takenAlone).containsExactly("P-1", "P-2");
+    assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(HandlerOutcome.Succeeded.class));
   }
 }

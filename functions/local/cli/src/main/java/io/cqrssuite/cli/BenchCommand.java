@@ -1,6 +1,7 @@
 package io.cqrssuite.cli;
 
 import io.cqrssuite.bench.DispatchBench;
+import io.cqrssuite.bench.commands.CommandsBench;
 import io.cqrssuite.bench.cold.ColdBench;
 import io.cqrssuite.bench.page.BenchmarksPage;
 import io.cqrssuite.bench.plot.BenchPlots;
@@ -19,11 +20,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./suite bench sync|import|dispatch|cold|report}: how fast the suite syncs against baselines measured in the
- * same run, how fast a CSV goes through the whole import path, the per-event costs in JMH microbenchmarks, and cold
- * starts. The first two write their own data and check it, so both always run on their own embedded engines, never on
- * configured ones; dispatch needs no engine at all. Sync, dispatch and cold leave a JSON under {@code target/bench/}
- * and a plot beside it; report regenerates {@code docs/benchmarks.md} from the published ones.
+ * {@code ./suite bench sync|import|dispatch|cold|commands|report}: how fast the suite syncs against baselines measured
+ * in the same run, how fast a CSV goes through the whole import path, the per-event costs in JMH microbenchmarks, cold
+ * starts, and the command stream's sync stage per path. Sync and import write their own data and check it, so both
+ * always run on their own embedded engines, never on configured ones; dispatch needs no engine at all. Each bench but
+ * import leaves a JSON under {@code target/bench/} (sync, dispatch and cold a plot beside it); report regenerates
+ * {@code docs/benchmarks.md} from the published ones.
  */
 final class BenchCommand implements Command {
   private static final Usage SYNC =
@@ -73,6 +75,18 @@ final class BenchCommand implements Command {
           "the newest target/bench/<bench>-*.json of each bench there. Sync, dispatch and cold already draw a",
           "plot beside their own JSON (same name, .png) and record the command line in it.");
 
+  private static final Usage COMMANDS =
+      Usage.of(
+          "bench commands [--commands N] [--entities N] [--batch N] [--seed N] [--grouped] [--paths P[,P...]]",
+          "The command stream's sync stage alone: N command records (default 100,000 over 10,000 entities, each",
+          "entity's versions in order, entities interleaved at random; --grouped keeps an entity's versions",
+          "together) in stream deliveries of --batch (default 100), into fresh data and history tables, record by",
+          "record and a delivery at once, on dynalite (conditional puts) and moto (transactions); --paths picks",
+          "among per-record.dynalite, batched.dynalite, per-record.moto, batched.moto. Per path: commands/s, calls",
+          "by operation and read/write capacity units per 1,000 commands (priced by AWS's rules), and a check of",
+          "the tables. Last line: JSON, also written to target/bench/commands-<timestamp>.json; exit 1 when a",
+          "path leaves the tables wrong.");
+
   @Override
   public String name() {
     return "bench";
@@ -80,7 +94,7 @@ final class BenchCommand implements Command {
 
   @Override
   public List<Usage> usage() {
-    return List.of(SYNC, IMPORT, DISPATCH, COLD, REPORT);
+    return List.of(SYNC, IMPORT, DISPATCH, COLD, COMMANDS, REPORT);
   }
 
   @Override
@@ -91,11 +105,13 @@ final class BenchCommand implements Command {
       case "import" -> importCsv(arguments, shell);
       case "dispatch" -> dispatch(arguments, shell);
       case "cold" -> cold(arguments, shell);
+      case "commands" -> commands(arguments, shell);
       case "report" -> report(arguments, shell);
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
           + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
           + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends] [--cds]"
+          + " | ./suite bench commands [--commands N] [--entities N] [--batch N] [--seed N] [--grouped] [--paths P[,P...]]"
           + " | ./suite bench report [--publish]");
     };
   }
@@ -211,6 +227,28 @@ final class BenchCommand implements Command {
     Files.writeString(page, BenchmarksPage.render(published));
     shell.out().printf("%s written: %d of %d benches measured%n", BenchmarksPage.PATH, published.size(), Bench.values().length);
     return 0;
+  }
+
+  private static int commands(Arguments arguments, Shell shell) throws Exception {
+    CommandsBench.Options options = CommandsBench.Options.defaults();
+    try {
+      while (arguments.hasNext()) {
+        String word = arguments.next();
+        switch (word) {
+          case "--commands" -> options = options.withCommands(arguments.positiveInt("--commands"));
+          case "--entities" -> options = options.withEntities(arguments.positiveInt("--entities"));
+          case "--batch" -> options = options.withBatch(arguments.positiveInt("--batch"));
+          case "--seed" -> options = options.withSeed(arguments.longValue("--seed"));
+          case "--grouped" -> options = options.withGrouped();
+          case "--paths" -> options = options.withPaths(List.of(arguments.value("--paths").split(",")));
+          default -> throw new UsageException("unknown option '" + word + "' for bench commands");
+        }
+      }
+      options = options.validated();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return CommandsBench.run(options, shell.root(), shell.out(), shell.err());
   }
 
   private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {

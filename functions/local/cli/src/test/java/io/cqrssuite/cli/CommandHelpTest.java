@@ -47,6 +47,8 @@ class CommandHelpTest {
             "bench import",
             "bench dispatch",
             "bench cold",
+            "bench commands",
+            "bench commands --batch 0",
             "bench report",
             "bench report --publish",
             "dlq",

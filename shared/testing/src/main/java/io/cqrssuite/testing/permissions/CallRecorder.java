@@ -1,5 +1,7 @@
 package io.cqrssuite.testing.permissions;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkRequest;
@@ -7,6 +9,10 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * Every AWS SDK call of the process, recorded as its IAM action and the resource it names while a
@@ -38,7 +44,41 @@ public final class CallRecorder implements ExecutionInterceptor {
     String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
     String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     String prefix = IAM_PREFIX.getOrDefault(service, service.toLowerCase(Locale.ROOT));
+    List<String[]> perTable = perTable(context.request());
+    if (perTable != null) {
+      perTable.forEach(call -> recording.add("dynamodb:" + call[0], call[1]));
+      return;
+    }
     recording.add(prefix + ":" + action(prefix, operation, context.request()), resource(context.request(), operation));
+  }
+
+  /**
+   * The DynamoDB calls that name many tables, as IAM authorises them: a batch call as itself on each table it
+   * names; {@code TransactWriteItems} as each action it carries ({@code PutItem}, {@code UpdateItem},
+   * {@code DeleteItem}, {@code ConditionCheckItem}) on that action's table. {@code null} for any other call.
+   */
+  static List<String[]> perTable(SdkRequest request) {
+    List<String[]> calls = new ArrayList<>();
+    if (request instanceof BatchGetItemRequest batch) {
+      batch.requestItems().keySet().forEach(table -> calls.add(new String[] {"BatchGetItem", table}));
+    } else if (request instanceof BatchWriteItemRequest batch) {
+      batch.requestItems().keySet().forEach(table -> calls.add(new String[] {"BatchWriteItem", table}));
+    } else if (request instanceof TransactWriteItemsRequest transaction) {
+      for (TransactWriteItem item : transaction.transactItems()) {
+        if (item.put() != null) {
+          calls.add(new String[] {"PutItem", item.put().tableName()});
+        } else if (item.update() != null) {
+          calls.add(new String[] {"UpdateItem", item.update().tableName()});
+        } else if (item.delete() != null) {
+          calls.add(new String[] {"DeleteItem", item.delete().tableName()});
+        } else if (item.conditionCheck() != null) {
+          calls.add(new String[] {"ConditionCheckItem", item.conditionCheck().tableName()});
+        }
+      }
+    } else {
+      return null;
+    }
+    return calls;
   }
 
   /**
