@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -36,6 +37,11 @@ public final class CommandBatchSync {
   private final PlanWrites writes;
 
   public CommandBatchSync(DynamoDbClient dynamoDb, CommandTables tables, CommandSyncWrites how) {
+    this(() -> dynamoDb, tables, how);
+  }
+
+  /** With the client built at the first delivery that needs it, as the function's other clients are. */
+  public CommandBatchSync(Supplier<DynamoDbClient> dynamoDb, CommandTables tables, CommandSyncWrites how) {
     this.reads = new DataItemReads(dynamoDb, tables.data());
     TransactionWrites transactions = new TransactionWrites(dynamoDb, tables);
     ConditionalPutWrites puts = new ConditionalPutWrites(dynamoDb, tables);

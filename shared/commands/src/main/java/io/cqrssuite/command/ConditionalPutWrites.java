@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -15,10 +16,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * one data put for all of an entity's commands.
  */
 final class ConditionalPutWrites implements PlanWrites {
-  private final DynamoDbClient dynamoDb;
+  private final Supplier<DynamoDbClient> dynamoDb;
   private final CommandTables tables;
 
-  ConditionalPutWrites(DynamoDbClient dynamoDb, CommandTables tables) {
+  ConditionalPutWrites(Supplier<DynamoDbClient> dynamoDb, CommandTables tables) {
     this.dynamoDb = dynamoDb;
     this.tables = tables;
   }
@@ -54,7 +55,7 @@ final class ConditionalPutWrites implements PlanWrites {
   /** Whether the put was made; {@code false} when its condition failed. */
   private boolean put(String table, Map<String, AttributeValue> item, String condition, Map<String, AttributeValue> values) {
     try {
-      dynamoDb.putItem(r -> r.tableName(table).item(item).conditionExpression(condition)
+      dynamoDb.get().putItem(r -> r.tableName(table).item(item).conditionExpression(condition)
           .expressionAttributeNames(EntityPlan.names(condition)).expressionAttributeValues(values));
       return true;
     } catch (ConditionalCheckFailedException lost) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -21,10 +22,10 @@ final class DataItemReads {
   private static final int ATTEMPTS = 6;
   private static final Duration FIRST_PAUSE = Duration.ofMillis(25);
 
-  private final DynamoDbClient dynamoDb;
+  private final Supplier<DynamoDbClient> dynamoDb;
   private final String table;
 
-  DataItemReads(DynamoDbClient dynamoDb, String table) {
+  DataItemReads(Supplier<DynamoDbClient> dynamoDb, String table) {
     this.dynamoDb = dynamoDb;
     this.table = table;
   }
@@ -53,7 +54,7 @@ final class DataItemReads {
       BatchGetItemResponse response;
       try {
         Map<String, KeysAndAttributes> asked = request;
-        response = dynamoDb.batchGetItem(r -> r.requestItems(asked));
+        response = dynamoDb.get().batchGetItem(r -> r.requestItems(asked));
       } catch (SdkException e) {
         throw new CommandStoreException(table + ": " + keys.size() + " data items could not be read", e);
       }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -36,10 +37,10 @@ final class TransactionWrites implements PlanWrites {
   /** Under the 4 MB limit, with room for keys, conditions and the request's own overhead. */
   static final long MAX_BYTES = 3_500_000;
 
-  private final DynamoDbClient dynamoDb;
+  private final Supplier<DynamoDbClient> dynamoDb;
   private final CommandTables tables;
 
-  TransactionWrites(DynamoDbClient dynamoDb, CommandTables tables) {
+  TransactionWrites(Supplier<DynamoDbClient> dynamoDb, CommandTables tables) {
     this.dynamoDb = dynamoDb;
     this.tables = tables;
   }
@@ -86,7 +87,7 @@ final class TransactionWrites implements PlanWrites {
       try {
         List<TransactWriteItem> items = pending.stream().map(Action::item).toList();
         String token = token(pending);
-        dynamoDb.transactWriteItems(r -> r.transactItems(items).clientRequestToken(token));
+        dynamoDb.get().transactWriteItems(r -> r.transactItems(items).clientRequestToken(token));
         return;
       } catch (TransactionCanceledException cancelled) {
         List<CancellationReason> reasons = cancelled.cancellationReasons();

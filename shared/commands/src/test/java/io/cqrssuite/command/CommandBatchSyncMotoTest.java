@@ -66,7 +66,7 @@ class CommandBatchSyncMotoTest extends CommandBatchSyncContract {
         EntityPlan.of(replay, CommandSync.dataItem(command("P-003", 5, 500).image()),
             List.of(new EntityPlan.Command(2, replay, 2, CommandSync.dataItem(command("P-003", 2, 200).image())))));
 
-    Map<EntityKey, PlanWrites.Result> results = new TransactionWrites(dynamoDb, tables).write(plans);
+    Map<EntityKey, PlanWrites.Result> results = new TransactionWrites(() -> dynamoDb, tables).write(plans);
     int transactions = calls.of("TransactWriteItems");
 
     assertThat(results).containsExactly(

@@ -2,6 +2,7 @@ package io.cqrssuite.cli;
 
 import io.cqrssuite.bench.DispatchBench;
 import io.cqrssuite.bench.commands.CommandsBench;
+import io.cqrssuite.bench.cost.CostBench;
 import io.cqrssuite.bench.cold.ColdBench;
 import io.cqrssuite.bench.page.BenchmarksPage;
 import io.cqrssuite.bench.plot.BenchPlots;
@@ -20,12 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ./suite bench sync|import|dispatch|cold|commands|report}: how fast the suite syncs against baselines measured
- * in the same run, how fast a CSV goes through the whole import path, the per-event costs in JMH microbenchmarks, cold
- * starts, and the command stream's sync stage per path. Sync and import write their own data and check it, so both
- * always run on their own embedded engines, never on configured ones; dispatch needs no engine at all. Each bench but
- * import leaves a JSON under {@code target/bench/} (sync, dispatch and cold a plot beside it); report regenerates
- * {@code docs/benchmarks.md} from the published ones.
+ * {@code ./suite bench sync|import|dispatch|cold|commands|cost|report}: how fast the suite syncs against baselines
+ * measured in the same run, how fast a CSV goes through the whole import path, the per-event costs in JMH
+ * microbenchmarks, cold starts, the command stream's sync stage per path, and what a million changes cost from the
+ * counted calls. Sync and import write their own data and check it, so both always run on their own embedded engines,
+ * never on configured ones; dispatch needs no engine at all. Each bench but import leaves a JSON under
+ * {@code target/bench/} and a plot beside it; report regenerates {@code docs/benchmarks.md} from the published ones.
  */
 final class BenchCommand implements Command {
   private static final Usage SYNC =
@@ -70,10 +71,10 @@ final class BenchCommand implements Command {
   private static final Usage REPORT =
       Usage.of(
           "bench report [--publish]",
-          "Regenerates docs/benchmarks.md and its plots from the published results, docs/benchmarks/sync.json,",
-          "cold.json and dispatch.json (a bench without one shows \"not yet measured\"). --publish first copies",
-          "the newest target/bench/<bench>-*.json of each bench there. Sync, dispatch and cold already draw a",
-          "plot beside their own JSON (same name, .png) and record the command line in it.");
+          "Regenerates docs/benchmarks.md and its plots from the published results, docs/benchmarks/<bench>.json",
+          "for sync, cold, dispatch, commands and cost (a bench without one shows \"not yet measured\"). --publish",
+          "first copies the newest target/bench/<bench>-*.json of each bench there. Each of those benches already",
+          "draws a plot beside its own JSON (same name, .png) and records the command line in it.");
 
   private static final Usage COMMANDS =
       Usage.of(
@@ -87,6 +88,15 @@ final class BenchCommand implements Command {
           "the tables. Last line: JSON, also written to target/bench/commands-<timestamp>.json; exit 1 when a",
           "path leaves the tables wrong.");
 
+  private static final Usage COST =
+      Usage.of(
+          "bench cost [--sync FILE] [--commands FILE]",
+          "The cost of syncing a million changes per command-sync path, from counted calls only: DynamoDB",
+          "capacity units from bench commands, Lambda invocations and GB-seconds at the template's batch size and",
+          "memory and the read models' requests from bench sync, at AWS list prices kept with their sources",
+          "(us-east-1). Reads the newest target/bench run of each (else the published one) unless given. Last",
+          "line: JSON, also written to target/bench/cost-<timestamp>.json; exit 1 when an input is missing.");
+
   @Override
   public String name() {
     return "bench";
@@ -94,7 +104,7 @@ final class BenchCommand implements Command {
 
   @Override
   public List<Usage> usage() {
-    return List.of(SYNC, IMPORT, DISPATCH, COLD, COMMANDS, REPORT);
+    return List.of(SYNC, IMPORT, DISPATCH, COLD, COMMANDS, COST, REPORT);
   }
 
   @Override
@@ -106,12 +116,14 @@ final class BenchCommand implements Command {
       case "dispatch" -> dispatch(arguments, shell);
       case "cold" -> cold(arguments, shell);
       case "commands" -> commands(arguments, shell);
+      case "cost" -> cost(arguments, shell);
       case "report" -> report(arguments, shell);
       default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
           + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
           + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends] [--cds]"
           + " | ./suite bench commands [--commands N] [--entities N] [--batch N] [--seed N] [--grouped] [--paths P[,P...]]"
+          + " | ./suite bench cost [--sync FILE] [--commands FILE]"
           + " | ./suite bench report [--publish]");
     };
   }
@@ -214,7 +226,7 @@ final class BenchCommand implements Command {
       List<Path> copies = BenchFiles.publish(root);
       if (copies.isEmpty()) {
         throw new UsageException("nothing to publish: no " + root.resolve(BenchFiles.RUNS)
-            + "/<bench>-*.json; run ./suite bench sync, cold or dispatch first");
+            + "/<bench>-*.json; run ./suite bench sync, cold, dispatch, commands or cost first");
       }
       copies.forEach(copy -> shell.out().println("published " + root.relativize(copy)));
     }
@@ -248,7 +260,36 @@ final class BenchCommand implements Command {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return CommandsBench.run(options, shell.root(), shell.out(), shell.err());
+    Instant started = Instant.now();
+    int exit = CommandsBench.run(options, shell.root(), shell.out(), shell.err());
+    BenchPlotting.after(shell, Bench.COMMANDS, started, arguments.commandLine());
+    return exit;
+  }
+
+  private static int cost(Arguments arguments, Shell shell) throws Exception {
+    CostBench.Options options = CostBench.Options.defaults();
+    while (arguments.hasNext()) {
+      String word = arguments.next();
+      switch (word) {
+        case "--sync" -> options = options.withSync(existing(shell, arguments.value("--sync")));
+        case "--commands" -> options = options.withCommands(existing(shell, arguments.value("--commands")));
+        default -> throw new UsageException("unknown option '" + word + "' for bench cost");
+      }
+    }
+    Instant started = Instant.now();
+    int exit = CostBench.run(options, shell.root(), shell.out(), shell.err());
+    if (exit == 0) {
+      BenchPlotting.after(shell, Bench.COST, started, arguments.commandLine());
+    }
+    return exit;
+  }
+
+  private static Path existing(Shell shell, String name) {
+    Path file = shell.root().resolve(name);
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException("no such file: " + file);
+    }
+    return file;
   }
 
   private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {

@@ -49,6 +49,7 @@ class CommandHelpTest {
             "bench cold",
             "bench commands",
             "bench commands --batch 0",
+            "bench cost",
             "bench report",
             "bench report --publish",
             "dlq",

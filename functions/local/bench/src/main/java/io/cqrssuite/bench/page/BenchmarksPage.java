@@ -55,6 +55,8 @@ public final class BenchmarksPage {
         case SYNC -> SyncSection.lines(result.get().json());
         case COLD -> ColdSection.lines(result.get().json());
         case DISPATCH -> DispatchSection.lines(result.get().json());
+        case COMMANDS -> CommandsSection.lines(result.get().json());
+        case COST -> CostSection.lines(result.get().json());
       });
     }
     return String.join("\n", lines) + "\n";

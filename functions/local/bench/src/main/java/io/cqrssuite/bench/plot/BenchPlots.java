@@ -41,6 +41,8 @@ public final class BenchPlots {
       case SYNC -> SyncChart.of(result.json());
       case COLD -> ColdChart.of(result.json());
       case DISPATCH -> DispatchChart.of(result.json());
+      case COMMANDS -> CommandsChart.of(result.json());
+      case COST -> CostChart.of(result.json());
     };
     chart.addSubtitle(new TextTitle(machine(result)));
     // White, not JFreeChart's grey: the plots sit on a documentation page.

@@ -10,7 +10,9 @@ import java.util.Optional;
 public enum Bench {
   SYNC("sync", "./suite bench sync"),
   COLD("cold", "./suite bench cold"),
-  DISPATCH("dispatch", "./suite bench dispatch");
+  DISPATCH("dispatch", "./suite bench dispatch"),
+  COMMANDS("commands", "./suite bench commands"),
+  COST("cost", "./suite bench cost");
 
   private final String label;
   private final String command;
