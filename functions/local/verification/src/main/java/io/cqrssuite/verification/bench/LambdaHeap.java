@@ -60,7 +60,8 @@ final class LambdaHeap {
         Files.write(event, StreamDeliveries.event(batches.get(i)));
         command.add(event.toString());
       }
-      ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+      Path errors = dir.resolve("stderr.txt");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
       builder.environment().clear();
       builder.environment().putAll(environment);
       Process child = builder.start();
@@ -71,7 +72,10 @@ final class LambdaHeap {
       }
       String last = out.lines().reduce((a, b) -> b).orElse("");
       if (child.exitValue() != 0 || !last.startsWith("{")) {
-        throw new IOException("the heap probe (" + mapping.heapMb() + " MB heap) failed with exit " + child.exitValue() + ": " + last);
+        List<String> stderr = Files.readAllLines(errors, StandardCharsets.UTF_8);
+        String tail = String.join("\n", stderr.subList(Math.max(0, stderr.size() - 15), stderr.size()));
+        throw new IOException(
+            "the heap probe (" + mapping.heapMb() + " MB heap) failed with exit " + child.exitValue() + ": " + last + "\n" + tail);
       }
       Map<Integer, Double> peaks = new LinkedHashMap<>();
       for (JsonNode batch : JSON.readTree(last).path("batches")) {

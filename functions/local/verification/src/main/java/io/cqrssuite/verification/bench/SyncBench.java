@@ -205,11 +205,16 @@ public final class SyncBench {
     progress.printf("heap: a child JVM with %d MB of heap (%d MB function) takes a batch of 1,000 and one of %,d%n",
         mapping.heapMb(), mapping.memoryMb(), mapping.batchSize());
     readModels.reset(upsert.table());
+    // A warm-up batch, then 1,000 and the template's size, each of records not written yet (a short log gives less).
     List<List<ObjectNode>> heapBatches = new ArrayList<>();
-    heapBatches.add(records.subList(0, Math.min(records.size(), 100)));
-    heapBatches.add(records.subList(100, Math.min(records.size(), 1100)));
-    if (mapping.batchSize() != 1000) {
-      heapBatches.add(records.subList(Math.min(records.size(), 1100), Math.min(records.size(), 1100 + mapping.batchSize())));
+    int from = Math.max(1, Math.min(100, records.size() / 4));
+    heapBatches.add(records.subList(0, from));
+    for (int size : new TreeSet<>(List.of(1000, mapping.batchSize()))) {
+      int to = Math.min(records.size(), from + size);
+      if (to > from) {
+        heapBatches.add(records.subList(from, to));
+      }
+      from = to;
     }
     Map<Integer, Double> heapPeaks = LambdaHeap.peaks(mapping, childEnvironment(environment), heapBatches);
 

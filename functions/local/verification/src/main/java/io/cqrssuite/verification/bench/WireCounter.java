@@ -114,8 +114,9 @@ final class WireCounter implements AutoCloseable {
    */
   private static final class PostgresFraming {
     private static final int PROTOCOL_3 = 196608;
+    /** Past the untyped start-up messages (int32 length, int32 code): the startup message's code is the protocol. */
     private boolean started;
-    private final byte[] header = new byte[5];
+    private final byte[] header = new byte[8];
     private int headerBytes;
     private long remaining;
 
@@ -129,35 +130,23 @@ final class WireCounter implements AutoCloseable {
           i += skip;
           continue;
         }
-        int need = started ? 5 : 8;
-        while (headerBytes < need && i < length) {
-          header[Math.min(headerBytes, 4)] = data[i];
-          if (!started && headerBytes < 8) {
-            startup[headerBytes] = data[i];
-          }
-          headerBytes++;
-          i++;
-        }
-        if (headerBytes < need) {
-          break;
+        header[headerBytes++] = data[i++];
+        if (headerBytes < (started ? 5 : 8)) {
+          continue;
         }
         headerBytes = 0;
-        if (!started) {
-          int size = int32(startup, 0);
-          started = int32(startup, 4) == PROTOCOL_3;
-          remaining = size - 8;
-        } else {
-          byte type = header[0];
-          remaining = ((header[1] & 0xffL) << 24 | (header[2] & 0xff) << 16 | (header[3] & 0xff) << 8 | (header[4] & 0xff)) - 4;
-          if (type == 'E' || type == 'Q') {
+        if (started) {
+          if (header[0] == 'E' || header[0] == 'Q') {
             count++;
           }
+          remaining = int32(header, 1) - 4L;
+        } else {
+          started = int32(header, 4) == PROTOCOL_3;
+          remaining = int32(header, 0) - 8L;
         }
       }
       return count;
     }
-
-    private final byte[] startup = new byte[8];
 
     private static int int32(byte[] b, int at) {
       return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
