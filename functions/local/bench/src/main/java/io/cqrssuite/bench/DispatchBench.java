@@ -1,5 +1,6 @@
 package io.cqrssuite.bench;
 
+import io.cqrssuite.verification.bench.MachineStamp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package io.cqrssuite.bench;
 
+import io.cqrssuite.verification.bench.MachineStamp;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;

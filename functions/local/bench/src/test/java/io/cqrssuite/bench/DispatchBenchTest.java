@@ -1,5 +1,6 @@
 package io.cqrssuite.bench;
 
+import io.cqrssuite.verification.bench.MachineStamp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

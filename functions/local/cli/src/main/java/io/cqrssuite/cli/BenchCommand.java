@@ -31,12 +31,15 @@ import java.util.Map;
 final class BenchCommand implements Command {
   private static final Usage SYNC =
       Usage.of(
-          "bench sync [--entities N] [--versions N] [--seed N]",
-          "How fast the suite syncs, against baselines measured in the same run: the same in-order product",
-          "commands (default 1000 x 2) through the suite (stream batches into EventFactoryFunction), a naive",
-          "per-document sync (autocommit, ?refresh=true) and the raw limit (bare JDBC batches and _bulk), on one",
-          "embedded PostgreSQL and one OpenSearch node, each path warmed up, then checked against the log.",
-          "A table, then one JSON line; exit 1 when the suite or the raw limit leaves a read model wrong.");
+          "bench sync [--entities N] [--versions N] [--seed N] [--sizes N[,N...]] [--naive-sample N] [--arrival-rate N]",
+          "How fast the suite syncs, against the raw limit (bare JDBC batches | bare _bulk) of the same engines at",
+          "the same batch sizes: in-order product commands (default 10,000 x 10 = 100,000) through the suite (stream",
+          "batches into EventFactoryFunction) at batch sizes 10, 100, 1000 (--sizes) and template.yaml's BatchSize,",
+          "each run checked against the log; the naive per-document sync on the first 1,000 (--naive-sample); p50/p99",
+          "latency at 1,000 records/s (--arrival-rate) through a simulated stream poller; peak heap at the function's",
+          "MemorySize in a child JVM; RDS statements and round trips, OpenSearch requests, invocations and handler",
+          "ms per 1,000 changes, counted. Tables, then one JSON line, also written to target/bench/sync-<timestamp>.json;",
+          "exit 1 when the suite or the raw limit leaves a read model wrong.");
   private static final Usage IMPORT =
       Usage.of(
           "bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]",
@@ -118,7 +121,8 @@ final class BenchCommand implements Command {
       case "commands" -> commands(arguments, shell);
       case "cost" -> cost(arguments, shell);
       case "report" -> report(arguments, shell);
-      default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N]"
+      default -> throw new UsageException("usage: ./suite bench sync [--entities N] [--versions N] [--seed N] [--sizes N[,N...]]"
+          + " [--naive-sample N] [--arrival-rate N]"
           + " | ./suite bench import [--rows N] [--chunk-rows N[,N...]] [--seed N] [--no-sync]"
           + " | ./suite bench dispatch [--only NAME[,NAME...]] [--iteration-ms N]"
           + " | ./suite bench cold [--runs N] [--only SOURCE[,SOURCE...]] [--no-backends] [--cds]"
@@ -136,6 +140,9 @@ final class BenchCommand implements Command {
         case "--entities" -> options = options.withEntities(arguments.positiveInt("--entities"));
         case "--versions" -> options = options.withVersions(arguments.positiveInt("--versions"));
         case "--seed" -> options = options.withSeed(arguments.longValue("--seed"));
+        case "--sizes" -> options = withSizes(options, arguments.positiveInts("--sizes"));
+        case "--naive-sample" -> options = options.withNaiveSample(arguments.positiveInt("--naive-sample"));
+        case "--arrival-rate" -> options = options.withArrivalPerSecond(arguments.positiveInt("--arrival-rate"));
         default -> throw new UsageException("unknown option '" + word + "' for bench sync");
       }
     }
@@ -145,7 +152,7 @@ final class BenchCommand implements Command {
         LocalReadModels readModels = LocalReadModels.start(shell.root(), environment, shell.err())) {
       environment.putAll(readModels.settings());
       Instant started = Instant.now();
-      int exit = SyncBench.run(options, environment, shell.out(), shell.err());
+      int exit = SyncBench.run(options, shell.root(), environment, shell.out(), shell.err());
       BenchPlotting.after(shell, Bench.SYNC, started, arguments.commandLine());
       return exit;
     }
@@ -290,6 +297,14 @@ final class BenchCommand implements Command {
       throw new UsageException("no such file: " + file);
     }
     return file;
+  }
+
+  private static SyncBench.Options withSizes(SyncBench.Options options, List<Integer> sizes) {
+    try {
+      return options.withSizes(sizes);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   private static DispatchBench.Options withOnly(DispatchBench.Options options, String names) {

@@ -1,33 +1,42 @@
 package io.cqrssuite.cli;
 
-import io.cqrssuite.fixtures.SampleEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cqrssuite.fixtures.SampleEvents;
+import io.cqrssuite.testing.lambda.SamTemplate;
 import io.cqrssuite.verification.ProgressLine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ./suite bench sync} at a tiny size, through the CLI's entry: a smoke test of the wiring (engines, the three
- * paths, the checks, the summary line). It asserts no timing: the figures are the bench's output, not its contract.
+ * {@code ./suite bench sync} at a tiny size, through the CLI's entry: the wiring (engines, the sizes, both paths
+ * checked at each, the naive sample, the latency runs, the heap probe's child JVM, the counting relays, the summary
+ * line and its file). It asserts no timing: the figures are the bench's output, not its contract; the counts it
+ * does assert follow from the batch size.
  */
 class BenchSyncCommandTest {
   private static final Path ROOT = SampleEvents.repositoryRoot();
 
   @Test
-  void benchSyncMeasuresEveryPathAndLeavesTheGuardedPathsRight() throws Exception {
+  void benchSyncMeasuresEverySizeAndLeavesTheGuardedPathsRight() throws Exception {
+    int templateSize =
+        SamTemplate.load(ROOT.resolve("template.yaml")).root().path("Resources").path("EventFactoryFunction")
+            .path("Properties").path("Events").path("ProductCommandStream").path("Properties").path("BatchSize").asInt();
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int code =
         SuiteCli.run(
-            new String[] {"bench", "sync", "--entities", "50", "--versions", "2"},
+            new String[] {"bench", "sync", "--entities", "60", "--versions", "5", "--sizes", "10,50", "--naive-sample", "20"},
             new PrintStream(stdout, true, StandardCharsets.UTF_8),
             new PrintStream(stderr, true, StandardCharsets.UTF_8),
             Map.of("SUITE_ROOT", ROOT.toString()));
@@ -35,17 +44,57 @@ class BenchSyncCommandTest {
     String out = stdout.toString(StandardCharsets.UTF_8);
     assertThat(code).as(out).isZero();
     List<String> lines = out.trim().lines().toList();
-    JsonNode summary = new ObjectMapper().readTree(lines.get(lines.size() - 1));
-    assertThat(summary.path("commands").asInt()).isEqualTo(100);
-    for (String rate : new String[] {"suiteRate", "naiveRate", "rawRate"}) {
-      assertThat(summary.path(rate).asDouble()).as(rate).isPositive();
+    String last = lines.get(lines.size() - 1);
+    JsonNode summary = new ObjectMapper().readTree(last);
+    assertThat(summary.path("commands").asInt()).isEqualTo(300);
+    assertThat(summary.path("entities").asInt()).isEqualTo(60);
+    assertThat(summary.path("batchSize").asInt()).isEqualTo(templateSize);
+    List<Integer> sizes = new ArrayList<>();
+    for (JsonNode size : summary.path("sizes")) {
+      sizes.add(size.path("batchSize").asInt());
+      for (String figure : new String[] {"suitePerSecond", "rawPerSecond", "suiteVsRaw", "p50Ms", "p99Ms"}) {
+        assertThat(size.path(figure).asDouble()).as(size + " " + figure).isPositive();
+      }
+      assertThat(size.path("mismatches").asLong()).as(out).isZero();
+      assertThat(size.path("failures").asLong()).as(out).isZero();
+      assertThat(size.path("invocations").asLong()).isEqualTo((300 + size.path("batchSize").asLong() - 1) / size.path("batchSize").asLong());
     }
-    assertThat(summary.path("mismatches").path("suite").asLong()).as(out).isZero();
-    assertThat(summary.path("mismatches").path("raw").asLong()).as(out).isZero();
-    assertThat(out).contains("suite", "naive", "raw limit", "warm-up");
+    // The asked sizes and the template's, once each, ascending.
+    assertThat(sizes).isEqualTo(Stream.of(10, 50, templateSize).distinct().sorted().toList());
+    assertThat(summary.path("suiteVsRaw").asDouble()).isPositive();
+    assertThat(sizes).contains(summary.path("rawBestBatchSize").asInt());
+    assertThat(summary.path("naiveCommands").asInt()).isEqualTo(20);
+    assertThat(summary.path("naivePerSecond").asDouble()).isPositive();
+
+    JsonNode heap = summary.path("heap");
+    assertThat(heap.path("maxHeapMb").asInt()).isEqualTo(heap.path("functionMemoryMb").asInt() * 85 / 100);
+    assertThat(heap.path("batches")).isNotEmpty();
+    for (JsonNode batch : heap.path("batches")) {
+      assertThat(batch.path("peakHeapMb").asDouble()).isPositive().isLessThan(heap.path("maxHeapMb").asDouble());
+    }
+
+    JsonNode cost = summary.path("perThousandChanges");
+    assertThat(cost.path("changesCounted").asInt()).isPositive();
+    int counted = cost.path("changesCounted").asInt();
+    double invocationsPerThousand = Math.ceil((double) counted / templateSize) * 1000.0 / counted;
+    assertThat(cost.path("lambdaInvocations").asDouble()).isCloseTo(invocationsPerThousand, org.assertj.core.data.Offset.offset(0.001));
+    // At least one statement per row written, and at least the commit and the batch as round trips per invocation.
+    assertThat(cost.path("rdsStatements").asDouble()).isGreaterThanOrEqualTo(cost.path("lambdaInvocations").asDouble() * 2);
+    assertThat(cost.path("rdsRoundTrips").asDouble()).isGreaterThanOrEqualTo(cost.path("lambdaInvocations").asDouble() * 2);
+    assertThat(cost.path("openSearchRequests").asDouble()).isGreaterThanOrEqualTo(cost.path("lambdaInvocations").asDouble());
+    assertThat(cost.path("handlerMs").asDouble()).isPositive();
+    assertThat(cost.path("gbSeconds").asDouble()).isPositive();
+
+    assertThat(summary.path("commit").asText()).isNotEmpty();
+    assertThat(summary.path("cores").asInt()).isPositive();
+    Path file = Path.of(stderr.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("written to ")).reduce((a, b) -> b)
+        .orElseThrow().substring("written to ".length()));
+    assertThat(file.getFileName().toString()).startsWith("sync-").endsWith(".json");
+    assertThat(file.getParent()).isEqualTo(ROOT.resolve("target/bench"));
+    assertThat(Files.readString(file).trim()).isEqualTo(last);
     if (ProgressLine.mode() == ProgressLine.Mode.PLAIN) {
       // No terminal under the build (unless SUITE_PROGRESS=tty says otherwise): progress comes as plain lines.
-      assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("\r").contains("  suite: 100 commands in ");
+      assertThat(stderr.toString(StandardCharsets.UTF_8)).doesNotContain("\r").contains("  suite @10: 300 commands in ");
     }
   }
 }

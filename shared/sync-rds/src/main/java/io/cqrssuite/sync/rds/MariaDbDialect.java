@@ -78,7 +78,7 @@ final class MariaDbDialect implements SqlDialect {
    * The lock waits are whole seconds, at least 1.
    */
   @Override
-  public void limitTransaction(Connection connection, Duration timeout) throws SQLException {
+  public boolean limitSession(Connection connection, Duration timeout) throws SQLException {
     long lockSeconds = Math.max(1, timeout.toSeconds());
     String locks = "lock_wait_timeout = " + lockSeconds + ", innodb_lock_wait_timeout = " + lockSeconds;
     boolean mariaDb = connection.getMetaData().getDatabaseProductVersion().toLowerCase(Locale.ROOT).contains("mariadb");
@@ -87,6 +87,8 @@ final class MariaDbDialect implements SqlDialect {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
+    // SET SESSION is not transactional in MySQL/MariaDB: a rollback keeps it.
+    return true;
   }
 
   @Override

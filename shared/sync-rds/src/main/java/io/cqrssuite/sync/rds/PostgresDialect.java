@@ -15,6 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * PostgreSQL: {@code INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE} with the version guard in the
@@ -65,14 +67,30 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   /**
-   * {@code SET LOCAL}: the values end with the transaction, which the driver opens before this statement (autocommit
-   * is off), so a connection lent to another invocation keeps nothing of them.
+   * A session-level {@code SET}, sent with autocommit on while no transaction is open: a {@code SET} inside a
+   * transaction is undone by its rollback, so it is made outside one, where it lasts until set again (the pool keeps
+   * track of what each session holds and sets it for a lease that needs another value). Switching autocommit while
+   * the session is idle sends nothing. If a transaction is open, {@code SET LOCAL} bounds that transaction only.
    */
   @Override
-  public void limitTransaction(Connection connection, Duration timeout) throws SQLException {
+  public boolean limitSession(Connection connection, Duration timeout) throws SQLException {
     long millis = Math.max(1, timeout.toMillis());
+    boolean idle =
+        connection.isWrapperFor(BaseConnection.class)
+            && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.IDLE;
+    boolean autoCommit = connection.getAutoCommit();
     try (Statement statement = connection.createStatement()) {
-      statement.execute("SET LOCAL statement_timeout = " + millis + "; SET LOCAL lock_timeout = " + millis);
+      if (!idle) {
+        statement.execute("SET LOCAL statement_timeout = " + millis + "; SET LOCAL lock_timeout = " + millis);
+        return false;
+      }
+      connection.setAutoCommit(true);
+      try {
+        statement.execute("SET statement_timeout = " + millis + "; SET lock_timeout = " + millis);
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+      return true;
     }
   }
 

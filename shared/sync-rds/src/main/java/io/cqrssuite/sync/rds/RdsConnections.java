@@ -58,6 +58,8 @@ public final class RdsConnections implements AutoCloseable {
   private static final Duration MIN_CALL = Duration.ofMillis(100);
   private static final int VALIDATION_SECONDS = 2;
   private static final long VALIDATE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A session's statement and lock limits have not been set, or are not known: the next transaction sets them. */
+  private static final long UNKNOWN_LIMIT = -1;
   /** How long past its budget a lent connection may still be busy before it is aborted. */
   private static final Duration ABORT_GRACE = Duration.ofMillis(250);
 
@@ -126,13 +128,12 @@ public final class RdsConnections implements AutoCloseable {
     }
     Connection connection = null;
     try {
-      connection = idleConnection();
-      if (connection == null) {
-        connection = open();
-      }
+      Idle reused = idleConnection();
+      long limit = reused == null ? UNKNOWN_LIMIT : reused.limitMillis();
+      connection = reused == null ? open() : reused.connection();
       Duration budget = deadline.callTimeout(MAX_CALL, MIN_CALL);
       connection.setNetworkTimeout(Runnable::run, millis(budget));
-      return new Lease(connection, deadline.bounded() ? watchdog(connection, budget.plus(ABORT_GRACE)) : null);
+      return new Lease(connection, deadline.bounded() ? watchdog(connection, budget.plus(ABORT_GRACE)) : null, limit);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {
         closeQuietly(connection);
@@ -211,7 +212,7 @@ public final class RdsConnections implements AutoCloseable {
   }
 
   /** The warmest idle connection that still answers, or {@code null}. */
-  private Connection idleConnection() {
+  private Idle idleConnection() {
     while (true) {
       Idle entry;
       synchronized (this) {
@@ -224,7 +225,7 @@ public final class RdsConnections implements AutoCloseable {
       try {
         if (!connection.isClosed()
             && (System.nanoTime() - entry.since() < VALIDATE_AFTER_IDLE_NANOS || connection.isValid(VALIDATION_SECONDS))) {
-          return connection;
+          return entry;
         }
       } catch (SQLException e) {
         // Checking a broken connection may itself fail; it is dropped either way.
@@ -233,7 +234,7 @@ public final class RdsConnections implements AutoCloseable {
     }
   }
 
-  private void giveBack(Connection connection, boolean broken) {
+  private void giveBack(Connection connection, boolean broken, long limitMillis) {
     try {
       if (broken || connection.isClosed()) {
         closeQuietly(connection);
@@ -243,7 +244,7 @@ public final class RdsConnections implements AutoCloseable {
       connection.rollback();
       synchronized (this) {
         if (!closed) {
-          idle.addFirst(new Idle(connection, System.nanoTime()));
+          idle.addFirst(new Idle(connection, System.nanoTime(), limitMillis));
           return;
         }
       }
@@ -316,7 +317,19 @@ public final class RdsConnections implements AutoCloseable {
     }
   }
 
-  private record Idle(Connection connection, long since) {}
+  /** An idle connection, since when, and the statement and lock limit its session holds ({@link #UNKNOWN_LIMIT}). */
+  private record Idle(Connection connection, long since, long limitMillis) {}
+
+  /**
+   * The limit a transaction starting with {@code left} to go is given: rounded down to the whole second (to the
+   * 100 ms under 2 s), never above what is left, so that consecutive invocations, which start with the same time
+   * left give or take a few milliseconds, find it already set and send nothing.
+   */
+  static long sessionLimit(Duration left) {
+    long millis = Math.max(1, left.toMillis());
+    long step = millis >= 2000 ? 1000 : 100;
+    return Math.max(Math.min(millis, step), millis / step * step);
+  }
 
   /**
    * One borrowed connection. Close it to give it back; {@linkplain #evict() evict} it first when it failed in a way
@@ -327,10 +340,13 @@ public final class RdsConnections implements AutoCloseable {
     private final ScheduledFuture<?> watchdog;
     private boolean broken;
     private boolean returned;
+    /** What the session's limits are now, as far as this pool set them. */
+    private long limitMillis;
 
-    private Lease(Connection connection, ScheduledFuture<?> watchdog) {
+    private Lease(Connection connection, ScheduledFuture<?> watchdog, long limitMillis) {
       this.connection = connection;
       this.watchdog = watchdog;
+      this.limitMillis = limitMillis;
     }
 
     public Connection connection() {
@@ -339,11 +355,22 @@ public final class RdsConnections implements AutoCloseable {
 
     /**
      * Bounds the statements and lock waits of the transaction about to begin by the time the invocation has left
-     * now (PostgreSQL {@code statement_timeout} and {@code lock_timeout}; MariaDB {@code max_statement_time},
-     * {@code lock_wait_timeout} and {@code innodb_lock_wait_timeout}).
+     * now ({@link #sessionLimit}; PostgreSQL {@code statement_timeout} and {@code lock_timeout}; MariaDB
+     * {@code max_statement_time}, {@code lock_wait_timeout} and {@code innodb_lock_wait_timeout}). The limits are
+     * the session's and outlive the transaction, so a session that already holds the same limit is sent nothing:
+     * in a warm container that is every transaction but the first of a second of time left, one round trip per
+     * chunk saved. A lease that cannot tell what the session holds (a new connection, a limit only the open
+     * transaction got) sets it.
      */
     public void limitTransaction() throws SQLException {
-      dialect.limitTransaction(connection, deadline.callTimeout(MAX_CALL, MIN_CALL));
+      long limit = sessionLimit(deadline.callTimeout(MAX_CALL, MIN_CALL));
+      if (limit == limitMillis) {
+        return;
+      }
+      limitMillis = UNKNOWN_LIMIT;
+      if (dialect.limitSession(connection, Duration.ofMillis(limit))) {
+        limitMillis = limit;
+      }
     }
 
     /** The connection failed: close it when the lease ends instead of lending it again. */
@@ -359,7 +386,7 @@ public final class RdsConnections implements AutoCloseable {
         if (watchdog != null) {
           watchdog.cancel(false);
         }
-        giveBack(connection, broken);
+        giveBack(connection, broken, limitMillis);
       }
     }
   }

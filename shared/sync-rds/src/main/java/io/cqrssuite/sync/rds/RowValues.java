@@ -56,7 +56,7 @@ final class RowValues {
     ObjectNode image = change.image();
     JsonNode value;
     if (column.collectsRemaining()) {
-      value = remaining(image, table.mapping().mappedAttributes());
+      value = remaining(image, table.mappedAttributes());
     } else {
       value = image == null ? null : image.get(column.attribute());
     }

@@ -39,10 +39,12 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
   void limitConnect(Properties properties, Duration timeout);
 
   /**
-   * Bounds the statements and lock waits of the transaction about to begin on {@code connection} by
-   * {@code timeout}; runs before the transaction's first statement.
+   * Bounds every later statement and lock wait of the session on {@code connection} by {@code timeout}; runs
+   * before a transaction's first statement. Returns {@code true} when the limits hold for the session until set
+   * again (a rollback does not undo them), {@code false} when they hold only for the transaction about to begin,
+   * so the caller sets them again for the next one.
    */
-  void limitTransaction(Connection connection, Duration timeout) throws SQLException;
+  boolean limitSession(Connection connection, Duration timeout) throws SQLException;
 
   /**
    * The version-guarded upsert for one row of {@code layout}: an upsert applies only over an older stored

@@ -1,7 +1,7 @@
 package io.cqrssuite.bench.cold;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import io.cqrssuite.testing.aws.MotoServer;
 import io.cqrssuite.testing.lambda.FunctionSpec;
 import io.cqrssuite.testing.lambda.SamTemplate;

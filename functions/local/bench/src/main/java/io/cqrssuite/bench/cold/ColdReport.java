@@ -1,6 +1,6 @@
 package io.cqrssuite.bench.cold;
 
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cqrssuite.aws.AwsClients;
 import io.cqrssuite.aws.AwsSettings;
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import io.cqrssuite.command.CommandBatchSync;
 import io.cqrssuite.command.CommandSync;
 import io.cqrssuite.command.CommandSyncWrites;

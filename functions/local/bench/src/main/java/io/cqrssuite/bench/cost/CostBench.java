@@ -3,7 +3,7 @@ package io.cqrssuite.bench.cost;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import io.cqrssuite.bench.results.Bench;
 import io.cqrssuite.bench.results.BenchFiles;
 import java.io.IOException;

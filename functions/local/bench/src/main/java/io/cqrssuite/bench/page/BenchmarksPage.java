@@ -1,6 +1,6 @@
 package io.cqrssuite.bench.page;
 
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import io.cqrssuite.bench.results.Bench;
 import io.cqrssuite.bench.results.BenchFiles;
 import io.cqrssuite.bench.results.BenchResult;

@@ -1,6 +1,6 @@
 package io.cqrssuite.bench.plot;
 
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import io.cqrssuite.bench.results.BenchResult;
 import java.awt.Color;
 import java.io.IOException;

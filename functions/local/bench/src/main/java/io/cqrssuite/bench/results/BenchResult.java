@@ -2,7 +2,7 @@ package io.cqrssuite.bench.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cqrssuite.bench.MachineStamp;
+import io.cqrssuite.verification.bench.MachineStamp;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

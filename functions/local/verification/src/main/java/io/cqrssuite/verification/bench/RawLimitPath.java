@@ -17,17 +17,16 @@ import java.util.concurrent.Future;
 
 /**
  * What the engines can take from one writer with no framework in between: a bare JDBC batch of the same guarded
- * upsert ({@value #CHUNK} rows, one transaction each) and a bare {@code _bulk} of the same documents ({@value #CHUNK}
+ * upsert ({@code chunk} rows, one transaction each) and a bare {@code _bulk} of the same documents ({@code chunk}
  * actions, external versions, tombstones with {@code external_gte}), the two targets on two threads. No per-record
  * results: a {@code _bulk} answer is only checked for {@code "errors":false}. The baseline the suite is measured
- * against.
+ * against, at each batch size the suite is: {@code chunk} is the suite's batch size.
  */
 final class RawLimitPath implements SyncPath {
-  static final int CHUNK = 1000;
-
   private final BenchReadModels readModels;
   private final GuardedUpsert upsert;
   private final Connection connection;
+  private final int chunk;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ExecutorService targets =
       Executors.newFixedThreadPool(
@@ -38,9 +37,10 @@ final class RawLimitPath implements SyncPath {
             return thread;
           });
 
-  RawLimitPath(BenchReadModels readModels, GuardedUpsert upsert) throws SQLException {
+  RawLimitPath(BenchReadModels readModels, GuardedUpsert upsert, int chunk) throws SQLException {
     this.readModels = readModels;
     this.upsert = upsert;
+    this.chunk = chunk;
     this.connection = readModels.connect();
     this.connection.setAutoCommit(false);
   }
@@ -52,7 +52,7 @@ final class RawLimitPath implements SyncPath {
 
   @Override
   public String description() {
-    return "JDBC batches of " + CHUNK + " | _bulk of " + CHUNK + ", two threads, no framework";
+    return "JDBC batches of " + chunk + " | _bulk of " + chunk + ", two threads, no framework";
   }
 
   @Override
@@ -68,13 +68,13 @@ final class RawLimitPath implements SyncPath {
     return new Timing(nanos, search[1], detail);
   }
 
-  /** The rows, committed every {@value #CHUNK}; returns the nanoseconds it took. */
+  /** The rows, committed every {@code chunk}; returns the nanoseconds it took. */
   private long writeRows(List<ProductCommand> commands) throws SQLException {
     long started = System.nanoTime();
     try (PreparedStatement statement = connection.prepareStatement(upsert.sql())) {
-      for (int start = 0; start < commands.size(); start += CHUNK) {
+      for (int start = 0; start < commands.size(); start += chunk) {
         Instant now = Instant.now();
-        for (ProductCommand command : commands.subList(start, Math.min(commands.size(), start + CHUNK))) {
+        for (ProductCommand command : commands.subList(start, Math.min(commands.size(), start + chunk))) {
           upsert.bind(statement, command, now);
           statement.addBatch();
         }
@@ -85,15 +85,15 @@ final class RawLimitPath implements SyncPath {
     return System.nanoTime() - started;
   }
 
-  /** The documents, {@value #CHUNK} a request, then a refresh; returns the nanoseconds and the failed requests. */
+  /** The documents, {@code chunk} a request, then a refresh; returns the nanoseconds and the failed requests. */
   private long[] writeDocuments(List<ProductCommand> commands) throws Exception {
     long started = System.nanoTime();
     URI bulk = URI.create(readModels.endpoint() + "/" + readModels.writeAlias() + "/_bulk?require_alias=true");
     long failed = 0;
-    for (int start = 0; start < commands.size(); start += CHUNK) {
+    for (int start = 0; start < commands.size(); start += chunk) {
       Instant now = Instant.now();
-      ByteArrayOutputStream body = new ByteArrayOutputStream(CHUNK * 512);
-      for (ProductCommand command : commands.subList(start, Math.min(commands.size(), start + CHUNK))) {
+      ByteArrayOutputStream body = new ByteArrayOutputStream(chunk * 512);
+      for (ProductCommand command : commands.subList(start, Math.min(commands.size(), start + chunk))) {
         body.write(ProductDocuments.bulkActionLine(command));
         body.write(ProductDocuments.of(command, now));
         body.write('\n');

@@ -56,7 +56,7 @@ public final class LocalCloud implements AutoCloseable {
   public static final String IMPORT_STATE_MACHINE = STAGE + "-catalog-csv-import";
   public static final String CHUNK_QUEUE = STAGE + "-catalog-import-chunks";
   /** The template's {@code ProductCommandStream} mapping's {@code BatchSize}. */
-  public static final int STREAM_BATCH_SIZE = 100;
+  public static final int STREAM_BATCH_SIZE = 500;
   /** The template's {@code ImportChunks} mapping's {@code BatchSize}: a chunk gets the invocation to itself. */
   public static final int CHUNK_BATCH_SIZE = 1;
   /** The template's {@code ImportChunkQueue}: {@code VisibilityTimeout} and the redrive's {@code maxReceiveCount}. */

@@ -19,7 +19,7 @@ class StreamMappingTest {
   @Test
   void readsTheMappingSettingsFromTheTemplate() throws Exception {
     StreamMapping.Settings settings = StreamMapping.Settings.fromTemplate(SamTemplate.load(Path.of(SampleEvents.repositoryRoot().toString(), "template.yaml")), "EventFactoryFunction");
-    assertThat(settings).isEqualTo(new StreamMapping.Settings(100, 10, true));
+    assertThat(settings).isEqualTo(new StreamMapping.Settings(500, 10, true));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.cqrssuite.bench;
+package io.cqrssuite.verification.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
