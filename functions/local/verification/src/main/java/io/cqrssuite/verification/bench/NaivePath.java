@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The per-document sync most hand-written dual writes start as (the seed's {@code syncProduct}): for each command,
+ * The per-document sync most hand-written dual writes start as: for each command,
  * one autocommitted guarded upsert, then one {@code PUT /<alias>/_doc/<id>?refresh=true} (a delete:
  * {@code DELETE ...?refresh=true}, a missing document ignored), one after the other. OpenSearch versions are its
  * own here (no external version), so the index is right only for in-order input, which is what the bench gives it.
