@@ -82,9 +82,9 @@ final class BenchCommand implements Command {
   private static final Usage COMMANDS =
       Usage.of(
           "bench commands [--commands N] [--entities N] [--batch N] [--seed N] [--grouped] [--paths P[,P...]]",
-          "The command stream's sync stage alone: N command records (default 100,000 over 10,000 entities, each",
+          "The command stream's sync stage alone: N command records (default 2,000 over 200 entities, each",
           "entity's versions in order, entities interleaved at random; --grouped keeps an entity's versions",
-          "together) in stream deliveries of --batch (default 100), into fresh data and history tables, record by",
+          "together) in stream deliveries of --batch (default 500), into fresh data and history tables, record by",
           "record and a delivery at once, on dynalite (conditional puts) and moto (transactions); --paths picks",
           "among per-record.dynalite, batched.dynalite, per-record.moto, batched.moto. Per path: commands/s, calls",
           "by operation and read/write capacity units per 1,000 commands (priced by AWS's rules), and a check of",

@@ -24,8 +24,9 @@ public record WorkloadOptions(
     double ttlRate,
     int batchSize) {
 
+  /** Batches of 500: the template's BatchSize on the command stream, so the run checks the size that ships. */
   public static WorkloadOptions defaults() {
-    return new WorkloadOptions(2_000, 5, 42L, 0.10, 20, 0.10, 0.03, 0.05, 100);
+    return new WorkloadOptions(2_000, 5, 42L, 0.10, 20, 0.10, 0.03, 0.05, 500);
   }
 
   public WorkloadOptions {
