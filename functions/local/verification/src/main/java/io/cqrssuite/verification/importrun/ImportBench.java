@@ -87,7 +87,7 @@ public final class ImportBench {
         ImportStage.Report report = ImportStage.run(cloud, readModels, sized, tenant, "bench-" + chunkRows, Duration.ofMinutes(30), progress,
             () -> {
               atImported[0] = heapPeak();
-              atImported[1] = peakRss("sfn-harness.mjs");
+              atImported[1] = peakRss("sfn-harness");
               atImported[2] = peakRss("dynalite");
             }, options.sync());
         Result result = new Result(chunkRows, report, heapBefore, atImported[0], heapPeak(), atImported[1], atImported[2]);
