@@ -47,7 +47,7 @@ class BenchReportCommandTest {
 
     assertThat(stdout.toString(StandardCharsets.UTF_8))
         .contains("published docs/benchmarks/sync.json", "plot drawn to docs/benchmarks/sync.png",
-            "docs/benchmarks.md written: 1 of 3 benches measured");
+            "docs/benchmarks.md written: 1 of 5 benches measured");
     assertThat(Files.readString(root.resolve("docs/benchmarks/sync.json"))).isEqualTo(SYNC_RUN);
     BufferedImage png = ImageIO.read(root.resolve("docs/benchmarks/sync.png").toFile());
     assertThat(png).isNotNull();
@@ -61,7 +61,7 @@ class BenchReportCommandTest {
   void reportWithoutPublishRedrawsOnlyWhatIsPublished() throws Exception {
     assertThat(cli("bench", "report")).isZero();
 
-    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("docs/benchmarks.md written: 0 of 3 benches measured");
+    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("docs/benchmarks.md written: 0 of 5 benches measured");
     assertThat(Files.readString(root.resolve("docs/benchmarks.md")))
         .contains("Not yet measured: run `./suite bench sync`");
   }
@@ -71,7 +71,7 @@ class BenchReportCommandTest {
     assertThatThrownBy(() -> cli("bench", "report", "--publish"))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("nothing to publish")
-        .hasMessageContaining("run ./suite bench sync, cold or dispatch first");
+        .hasMessageContaining("run ./suite bench sync, cold, dispatch, commands or cost first");
     assertThat(root.resolve("docs/benchmarks.md")).doesNotExist();
   }
 }
