@@ -64,14 +64,16 @@ public final class CostBench {
       return 1;
     }
     Instant at = Instant.now();
-    ObjectNode report = compute(JSON.readTree(sync.get().toFile()), JSON.readTree(commands.get().toFile()), prices());
+    JsonNode syncJson = JSON.readTree(sync.get().toFile());
+    JsonNode commandsJson = JSON.readTree(commands.get().toFile());
+    ObjectNode report = compute(syncJson, commandsJson, prices());
     ObjectNode json = JSON.createObjectNode();
     json.put("bench", "cost").put("at", at.toString());
     MachineStamp machine = MachineStamp.of(root);
     json.put("commit", machine.commit()).put("jdk", machine.jdk()).put("cpu", machine.cpu()).put("cores", machine.cores());
     ObjectNode inputs = json.putObject("inputs");
-    inputs.set("sync", describe(root, sync.get()));
-    inputs.set("commands", describe(root, commands.get()));
+    inputs.set("sync", describe(root, sync.get(), syncJson));
+    inputs.set("commands", describe(root, commands.get(), commandsJson));
     json.setAll(report);
     out.print(table(json));
     String line = JSON.writeValueAsString(json);
@@ -165,8 +167,7 @@ public final class CostBench {
     return Files.isRegularFile(published) ? Optional.of(published) : Optional.empty();
   }
 
-  private static ObjectNode describe(Path root, Path file) throws IOException {
-    JsonNode json = JSON.readTree(file.toFile());
+  private static ObjectNode describe(Path root, Path file, JsonNode json) {
     ObjectNode node = JSON.createObjectNode();
     Path absolute = file.toAbsolutePath().normalize();
     Path base = root.toAbsolutePath().normalize();
